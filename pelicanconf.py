@@ -1,0 +1,125 @@
+"""Development settings for the Solidarity campaign site.
+
+`publishconf.py` imports everything here and overrides only what publishing
+changes.  Paths are absolute, built from this file's folder, so the site
+builds the same from any working directory.
+"""
+
+import os
+import sys
+
+HERE = os.path.dirname(os.path.abspath(__file__))
+
+SITENAME = "Solidarity Against Repression in China & Hong Kong"
+SITEURL = ""
+RELATIVE_URLS = True  # every copy must work from any domain, sub-path or file://
+TIMEZONE = "Europe/London"
+
+PATH = os.path.join(HERE, "content")
+OUTPUT_PATH = os.path.join(HERE, "output")
+CACHE_PATH = os.path.join(HERE, "cache")
+THEME = os.path.join(HERE, "theme")
+
+# The one language table.  Adding a language is one entry here plus a
+# catalog in translations/<locale>/LC_MESSAGES/messages.po.
+#   locale: Babel locale id (catalog folder, dates)
+#   name:   native name shown in the language switcher
+#   dir:    text direction, "ltr" or "rtl"
+#   bcp47:  tag for <html lang> and hreflang
+LANGUAGES = {
+    "en": {"locale": "en_GB", "name": "English", "dir": "ltr", "bcp47": "en-GB"},
+    "zh-hant": {"locale": "zh_Hant_HK", "name": "繁體中文", "dir": "ltr", "bcp47": "zh-Hant-HK"},
+    "zh-hans": {"locale": "zh_Hans_CN", "name": "简体中文", "dir": "ltr", "bcp47": "zh-Hans-CN"},
+    "de": {"locale": "de_DE", "name": "Deutsch", "dir": "ltr", "bcp47": "de-DE"},
+    "es": {"locale": "es_ES", "name": "Español", "dir": "ltr", "bcp47": "es-ES"},
+}
+DEFAULT_LANG = "en"
+# Each other language is a sub-site published at /<code>/.
+I18N_SUBSITES = {code: {} for code in LANGUAGES if code != DEFAULT_LANG}
+# Untranslated items are kept in every sub-site; the multilingual plugin then
+# keeps one local copy per slug and the theme marks it as not yet translated.
+I18N_UNTRANSLATED_ARTICLES = "keep"
+I18N_UNTRANSLATED_PAGES = "keep"
+JINJA_ENVIRONMENT = {"extensions": ["jinja2.ext.i18n"], "trim_blocks": True, "lstrip_blocks": True}
+# Catalogs live under their Babel locale; the multilingual plugin compiles
+# them at build time into this folder, one sub-folder per site code.
+TRANSLATIONS_PATH = os.path.join(HERE, "translations")
+I18N_GETTEXT_LOCALEDIR = os.path.join(CACHE_PATH, "locale")
+I18N_GETTEXT_DOMAIN = "messages"
+
+# Docutils has no localisation for our codes and warns on every sub-site.
+READERS = {"rst": None}
+MARKDOWN = {
+    "extension_configs": {
+        "markdown.extensions.extra": {},
+        "markdown.extensions.meta": {},
+    },
+    "output_format": "html5",
+}
+
+# Sections are folders: statements/, background/, events/ are article
+# categories; pages/ holds the standalone pages.
+ARTICLE_PATHS = ["statements", "background", "events"]
+PAGE_PATHS = ["pages"]
+USE_FOLDER_AS_CATEGORY = True
+# `<slug>.<lang>.md` names give slug and language; metadata in the file wins.
+FILENAME_METADATA = r"(?P<slug>[^.]+)(?:\.(?P<lang>[^.]+))?$"
+
+# Plain `.html` files so that links work from file:// without folder listings.
+# A sub-site holds one item per slug (its own language or a marked fallback
+# copy), so items in other languages use the same pattern.
+ARTICLE_URL = ARTICLE_SAVE_AS = "{category}/{slug}.html"
+ARTICLE_LANG_URL = ARTICLE_LANG_SAVE_AS = ARTICLE_URL
+PAGE_URL = PAGE_SAVE_AS = "{slug}.html"
+PAGE_LANG_URL = PAGE_LANG_SAVE_AS = PAGE_URL
+CATEGORY_URL = CATEGORY_SAVE_AS = "{slug}/index.html"
+DRAFT_URL = DRAFT_SAVE_AS = DRAFT_LANG_URL = DRAFT_LANG_SAVE_AS = ""
+TAG_URL = TAG_SAVE_AS = TAGS_SAVE_AS = ""
+AUTHOR_URL = AUTHOR_SAVE_AS = AUTHORS_SAVE_AS = ""
+CATEGORIES_SAVE_AS = ARCHIVES_SAVE_AS = ""
+YEAR_ARCHIVE_SAVE_AS = MONTH_ARCHIVE_SAVE_AS = DAY_ARCHIVE_SAVE_AS = ""
+DIRECT_TEMPLATES = ["index", "404"]
+DEFAULT_PAGINATION = False
+DEFAULT_DATE_FORMAT = "%Y-%m-%d"  # only a fallback: the theme formats dates with Babel
+
+# Feeds are written by publishconf.py only.
+FEED_ALL_ATOM = None
+CATEGORY_FEED_ATOM = None
+TRANSLATION_FEED_ATOM = None
+AUTHOR_FEED_ATOM = None
+AUTHOR_FEED_RSS = None
+
+# Which pages the navigation shows, in order (slugs in content/pages/).
+NAV_PAGES = ["support", "follow-us", "write-to-prisoners", "contact", "about"]
+# Which article sections the navigation shows, in order (folders in content/).
+NAV_SECTIONS = ["statements", "background", "events"]
+
+# Campaign facts the seed does not give.  Each one, while empty, leaves its
+# element out of the site.  Fill in only verified addresses.
+CAMPAIGN = {
+    "email": "",  # contact e-mail address
+    "donation_url": "",  # monthly-sustainer / donation page (https)
+    "registration_url": "",  # registration for the launch meeting (https)
+    "letter_instructions_url": "",  # instructions for letters to prisoners (https)
+    "prison_address": "",  # postal address for letters to Leung Kwok-hung
+    "facebook_url": "",  # the page "Solidarity against Repression in China & Hong Kong"
+}
+# Social accounts as the seed names them; shown as plain links, never embeds.
+SOCIAL = [
+    {"network": "Facebook", "account": "Solidarity against Repression in China & Hong Kong", "url_setting": "facebook_url"},
+    {"network": "Twitter", "account": "@SolidarityHKCN", "url": "https://twitter.com/SolidarityHKCN"},
+    {"network": "Instagram", "account": "solidarity.china.hongkong", "url": "https://www.instagram.com/solidarity.china.hongkong/"},
+]
+
+STATIC_PATHS = []
+THEME_STATIC_DIR = "theme"
+
+PLUGIN_PATHS = [os.path.join(HERE, "plugins")]
+PLUGINS = [
+    "content_checks",
+    "pelican.plugins.i18n_subsites",
+    "multilang",
+]
+
+LOAD_CONTENT_CACHE = False
+CACHE_CONTENT = False

@@ -1,0 +1,32 @@
+import logging
+
+from pelican import signals
+
+from .checks import check_all, report
+
+logger = logging.getLogger(__name__)
+
+DEFAULTS = {"enabled": True}
+
+
+def config(settings):
+    user = settings.get("CONTENT_CHECKS", {})
+    for key in user:
+        if key not in DEFAULTS:
+            logger.error("content_checks: unknown CONTENT_CHECKS key %r", key)
+    return {**DEFAULTS, **user}
+
+
+def validate(pelican_obj):
+    settings = pelican_obj.settings
+    # i18n-subsites starts one Pelican per language; the content is the same,
+    # so check it once, in the main site, before anything is read or written.
+    if settings["DEFAULT_LANG"] in settings.get("I18N_SUBSITES", {}):
+        return
+    if not config(settings)["enabled"]:
+        return
+    report(check_all(settings))
+
+
+def register():
+    signals.initialized.connect(validate)

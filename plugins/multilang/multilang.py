@@ -1,0 +1,279 @@
+"""Language table checks, catalogs, Babel dates and translation links."""
+
+import gettext
+import logging
+import os
+import posixpath
+
+from babel import Locale, UnknownLocaleError
+from babel.dates import format_date
+from babel.messages.mofile import write_mo
+from babel.messages.pofile import read_po
+from jinja2 import pass_context
+from pelican import signals
+
+logger = logging.getLogger(__name__)
+
+DEFAULTS = {
+    # Order of preference for the language a fallback copy is taken from when
+    # a piece lacks the sub-site's language; empty means the table's order.
+    "fallback_order": [],
+}
+TABLE_KEYS = {"locale", "name", "dir", "bcp47"}
+
+
+class LanguageTableError(ValueError):
+    """The LANGUAGES setting is malformed."""
+
+
+class CatalogError(RuntimeError):
+    """A gettext catalog is missing or cannot be compiled."""
+
+
+def check_table(languages, default_lang):
+    """Return the problems of a LANGUAGES table, as messages."""
+    problems = []
+    if default_lang not in languages:
+        problems.append(f"DEFAULT_LANG {default_lang!r} is not in LANGUAGES")
+    for code, entry in languages.items():
+        if code != code.lower():
+            problems.append(f"language code {code!r} must be lowercase")
+        missing = TABLE_KEYS - set(entry)
+        if missing:
+            problems.append(f"LANGUAGES[{code!r}] lacks {', '.join(sorted(missing))}")
+            continue
+        unknown = set(entry) - TABLE_KEYS
+        if unknown:
+            problems.append(f"LANGUAGES[{code!r}] has unknown keys {', '.join(sorted(unknown))}")
+        if entry["dir"] not in ("ltr", "rtl"):
+            problems.append(f"LANGUAGES[{code!r}]['dir'] must be 'ltr' or 'rtl', got {entry['dir']!r}")
+        try:
+            Locale.parse(entry["locale"])
+        except (UnknownLocaleError, ValueError) as exc:
+            problems.append(f"LANGUAGES[{code!r}]['locale'] {entry['locale']!r} is not a Babel locale ({exc})")
+    return problems
+
+
+class State:
+    """What one build learns across its sub-sites; reset for each build."""
+
+    def __init__(self):
+        # source_path -> URL of the item inside its own language's sub-site
+        self.native_urls = {}
+
+
+STATE = State()
+
+
+def config(settings):
+    conf = {**DEFAULTS, **settings.get("MULTILANG", {})}
+    for key in settings.get("MULTILANG", {}):
+        if key not in DEFAULTS:
+            logger.error("multilang: unknown MULTILANG key %r", key)
+    return conf
+
+
+def is_main_site(settings):
+    return settings["DEFAULT_LANG"] not in settings.get("I18N_SUBSITES", {})
+
+
+def compile_catalogs(settings):
+    """Compile translations/<locale>/LC_MESSAGES/*.po into <localedir>/<code>/.
+
+    gettext looks catalogs up by the literal site code, and Babel's locale
+    ids (zh_Hant_HK) are not codes; so the source catalogs are kept under
+    the locale and compiled under the code for each build.
+    """
+    languages = settings["LANGUAGES"]
+    domain = settings.get("I18N_GETTEXT_DOMAIN", "messages")
+    source_root = settings["TRANSLATIONS_PATH"]
+    target_root = settings["I18N_GETTEXT_LOCALEDIR"]
+    templates_lang = settings.get("I18N_TEMPLATES_LANG", settings["DEFAULT_LANG"])
+    for code, entry in languages.items():
+        if code == templates_lang:
+            continue
+        source = os.path.join(source_root, entry["locale"], "LC_MESSAGES", domain + ".po")
+        target_dir = os.path.join(target_root, code, "LC_MESSAGES")
+        try:
+            with open(source, "rb") as po_file:
+                catalog = read_po(po_file, locale=entry["locale"])
+        except FileNotFoundError as exc:
+            raise CatalogError(
+                f"no catalog for language {code!r}: expected {source}; "
+                f"create it with `invoke catalogs-init --locale {entry['locale']}`"
+            ) from exc
+        except Exception as exc:  # babel raises bare errors on broken syntax
+            raise CatalogError(f"{source}: cannot read catalog: {exc}") from exc
+        os.makedirs(target_dir, exist_ok=True)
+        with open(os.path.join(target_dir, domain + ".mo"), "wb") as mo_file:
+            write_mo(mo_file, catalog)
+    # gettext caches catalogs per path for the life of the process; a rebuild
+    # under livereload must see the freshly compiled ones.
+    gettext._translations.clear()
+
+
+def initialized(pelican_obj):
+    settings = pelican_obj.settings
+    if not is_main_site(settings):
+        return
+    STATE.__init__()
+    config(settings)
+    problems = check_table(settings.get("LANGUAGES", {}), settings["DEFAULT_LANG"])
+    if problems:
+        raise LanguageTableError("; ".join(problems))
+    compile_catalogs(settings)
+
+
+def locale_of(context_or_settings):
+    return context_or_settings["LANGUAGES"][context_or_settings["DEFAULT_LANG"]]["locale"]
+
+
+@pass_context
+def localdate(context, value, form="long"):
+    """Format a date in the page's language with Babel, not the OS locale."""
+    return format_date(value, form, locale=locale_of(context))
+
+
+@pass_context
+def language_name(context, code):
+    """Name of the table's language `code` in the page's language ("Englisch")."""
+    target = Locale.parse(context["LANGUAGES"][code]["locale"])
+    bare = Locale(target.language, script=target.script)
+    return bare.get_display_name(locale_of(context))
+
+
+def site_relpath(context, lang):
+    """Path from the current sub-site's root to the root of `lang`'s sub-site."""
+    return context["relpath_to_site"](context["DEFAULT_LANG"], lang)
+
+
+def join(*parts):
+    return posixpath.normpath(posixpath.join(*parts))
+
+
+@pass_context
+def language_links(context, item=None, output_file="index.html"):
+    """One entry per language of the table, for the switcher.
+
+    For an item: its version in each language where one exists, else that
+    language's home page.  For a listing (no item): the same listing, which
+    every sub-site has.  URLs are relative to the current sub-site's root.
+    """
+    current = context["DEFAULT_LANG"]
+    versions = item_versions(item) if item is not None else {}
+    links = []
+    for code, entry in context["LANGUAGES"].items():
+        link = {"code": code, "name": entry["name"], "bcp47": entry["bcp47"],
+                "current": code == current, "exists": True}
+        if item is not None:
+            if code == current:
+                link["url"] = item.url
+            elif code in versions:
+                link["url"] = join(site_relpath(context, code), versions[code])
+            else:
+                link["url"] = join(site_relpath(context, code), "index.html")
+                link["exists"] = False
+        else:
+            link["url"] = join(site_relpath(context, code), output_file)
+        links.append(link)
+    return links
+
+
+@pass_context
+def hreflang_links(context, item=None, output_file="index.html"):
+    """Alternates for <link rel="alternate" hreflang>: native versions only."""
+    if item is None:
+        return [link for link in language_links(context, None, output_file)]
+    versions = item_versions(item)
+    return [
+        {"bcp47": entry["bcp47"], "url": join(site_relpath(context, code), versions[code])}
+        for code, entry in context["LANGUAGES"].items()
+        if code in versions
+    ]
+
+
+@pass_context
+def original_url(context, item):
+    """URL of a fallback copy's original, from the current sub-site's root."""
+    return join(site_relpath(context, item.lang), item_versions(item)[item.lang])
+
+
+def item_versions(item):
+    """lang -> URL of each native version of an item, in its own sub-site."""
+    versions = {}
+    for member in [item, *item.translations]:
+        url = STATE.native_urls.get(member.source_path)
+        if url is not None:
+            versions[member.lang] = url
+    return versions
+
+
+def generator_init(generator):
+    env = getattr(generator, "env", None)
+    if env is None:
+        return
+    env.filters["localdate"] = localdate
+    env.filters["language_name"] = language_name
+    env.globals["language_links"] = language_links
+    env.globals["hreflang_links"] = hreflang_links
+    env.globals["original_url"] = original_url
+
+
+def keep_one_copy(items, settings):
+    """Leave one item per slug: the sub-site's own language, else a fallback.
+
+    Records the URL of the sub-site's own items for the switcher; removes
+    the other languages' duplicates in place (the lists are shared with the
+    generator's context).
+    """
+    current = settings["DEFAULT_LANG"]
+    order = config(settings)["fallback_order"] or list(settings["LANGUAGES"])
+    rank = {code: index for index, code in enumerate(order)}
+    by_slug = {}
+    for item in items:
+        if item.lang == current:
+            STATE.native_urls[item.source_path] = item.url
+        by_slug.setdefault(item.slug, []).append(item)
+    for group in by_slug.values():
+        if len(group) == 1:
+            continue
+        group.sort(key=lambda it: (it.lang != current, rank.get(it.lang, len(rank))))
+        for extra in group[1:]:
+            items.remove(extra)
+
+
+def articles_pretaxonomy(generator):
+    keep_one_copy(generator.articles, generator.settings)
+
+
+def pages_finalized(generator):
+    keep_one_copy(generator.pages, generator.settings)
+    generator.context["pages"] = generator.pages
+
+
+class OriginalsFilter(logging.Filter):
+    """Drop Pelican's "N original items" warning for pieces lacking a language.
+
+    With one sub-site per language, every piece not yet translated into a
+    sub-site's language has several "originals" there; that is the normal
+    state of a growing multilingual site, and keep_one_copy resolves it.
+    Real duplicates (same slug and language) are reported by content_checks.
+    """
+
+    def filter(self, record):
+        return not str(record.msg).startswith("There are %s original (not translated) items")
+
+
+ORIGINALS_FILTER = OriginalsFilter()
+
+
+def install_log_filter(pelican_obj):
+    logging.getLogger("pelican.utils").addFilter(ORIGINALS_FILTER)
+
+
+def register():
+    signals.initialized.connect(install_log_filter)
+    signals.initialized.connect(initialized)
+    signals.generator_init.connect(generator_init)
+    signals.article_generator_pretaxonomy.connect(articles_pretaxonomy)
+    signals.page_generator_finalized.connect(pages_finalized)
