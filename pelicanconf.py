@@ -116,6 +116,7 @@ THEME_STATIC_DIR = "theme"
 
 PLUGIN_PATHS = [os.path.join(HERE, "plugins")]
 PLUGINS = [
+    "buildinfo",
     "content_checks",
     "pelican.plugins.i18n_subsites",
     "multilang",

@@ -1,0 +1,108 @@
+import datetime
+import hashlib
+import logging
+import os
+import subprocess
+from dataclasses import dataclass
+
+from pelican import signals
+
+logger = logging.getLogger(__name__)
+
+DEFAULTS = {
+    # Commit to report when the site is not built from a git checkout.
+    "commit": "",
+}
+
+
+class BuildInfoError(ValueError):
+    """SOURCE_DATE_EPOCH is set but is not a Unix timestamp."""
+
+
+@dataclass(frozen=True)
+class BuildInfo:
+    epoch: int  # seconds since 1970-01-01 UTC
+    time: datetime.datetime  # the same, timezone-aware, UTC
+    commit: str  # full commit hash, or "" outside git
+    reproducible: bool  # True when the time came from SOURCE_DATE_EPOCH
+
+    @property
+    def short_commit(self):
+        return self.commit[:10]
+
+    @property
+    def id(self):
+        """Stable for one commit and epoch: same inputs, same id."""
+        digest = hashlib.sha256(f"{self.commit}:{self.epoch}".encode()).hexdigest()
+        return f"{self.time:%Y%m%dT%H%M%SZ}-{digest[:8]}"
+
+    def as_dict(self):
+        return {
+            "id": self.id,
+            "epoch": self.epoch,
+            "time": self.time.strftime("%Y-%m-%dT%H:%M:%SZ"),
+            "commit": self.commit,
+            "short_commit": self.short_commit,
+            "reproducible": self.reproducible,
+        }
+
+
+def git_commit(path):
+    try:
+        result = subprocess.run(
+            ["git", "rev-parse", "HEAD"], cwd=path, capture_output=True, text=True, check=True
+        )
+    except (OSError, subprocess.CalledProcessError):
+        return ""
+    return result.stdout.strip()
+
+
+def read(settings, environ=None):
+    """BuildInfo from the environment and the checkout holding settings['PATH']."""
+    environ = os.environ if environ is None else environ
+    raw = environ.get("SOURCE_DATE_EPOCH", "").strip()
+    if raw:
+        try:
+            epoch = int(raw)
+        except ValueError as exc:
+            raise BuildInfoError(f"SOURCE_DATE_EPOCH must be a whole number of seconds, got {raw!r}") from exc
+        reproducible = True
+    else:
+        epoch = int(datetime.datetime.now(datetime.timezone.utc).timestamp())
+        reproducible = False
+    conf = {**DEFAULTS, **settings.get("BUILDINFO", {})}
+    commit = conf["commit"] or environ.get("BUILD_COMMIT", "") or git_commit(settings["PATH"])
+    time = datetime.datetime.fromtimestamp(epoch, datetime.timezone.utc)
+    return BuildInfo(epoch, time, commit, reproducible)
+
+
+class _Current:
+    info = None
+
+
+def current(settings=None):
+    """The BuildInfo of the running build (read once, shared by sub-sites)."""
+    if _Current.info is None:
+        if settings is None:
+            raise RuntimeError("buildinfo: no build is running")
+        _Current.info = read(settings)
+    return _Current.info
+
+
+def initialized(pelican_obj):
+    settings = pelican_obj.settings
+    for key in settings.get("BUILDINFO", {}):
+        if key not in DEFAULTS:
+            logger.error("buildinfo: unknown BUILDINFO key %r", key)
+    # The main site starts each build; its sub-sites reuse the same instant.
+    if settings["DEFAULT_LANG"] not in settings.get("I18N_SUBSITES", {}):
+        _Current.info = read(settings)
+
+
+def add_to_context(generator):
+    generator.context["BUILD"] = current(generator.settings)
+
+
+def register():
+    signals.initialized.connect(initialized)
+    signals.generator_init.connect(add_to_context)
