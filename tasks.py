@@ -173,3 +173,11 @@ def catalogs_compile(c):
             continue
         babel("compile", "-d", CONFIG["translations"], "-l", entry["locale"], "--statistics",
               "-o", os.devnull, "-i", f"{CONFIG['translations']}/{entry['locale']}/LC_MESSAGES/messages.po")
+
+
+@task(help={"pieces": "statements per language in the synthetic site (default 100)"})
+def bench(c, pieces=100):
+    """Measure build time and page weight against the goals in benchmarks/bench.py."""
+    code = subprocess.run([sys.executable, str(HERE / "benchmarks" / "bench.py"), "--pieces", str(pieces)]).returncode
+    if code:
+        raise Exit("a benchmark goal was missed (see above)", code=code)
