@@ -151,8 +151,9 @@ def parse_country(value):
     """'Event-country' is an ISO 3166-1 alpha-2 code such as GB or HK."""
     code = value.strip().upper()
     if code not in country_codes():
+        hint = " (the United Kingdom is 'GB')" if code == "UK" else ""
         raise FieldError(
-            f"Event-country must be an ISO 3166-1 alpha-2 code such as GB, HK or US, got {value!r}"
+            f"Event-country must be an ISO 3166-1 alpha-2 code such as GB, HK or US, got {value!r}{hint}"
         )
     return code
 
@@ -398,8 +399,9 @@ def build_event(raw, own, original, original_raw, default_duration, problems):
         if "end" in raw.values:
             problems.append(Problem(
                 path, line_of("end"),
-                f"Event-end {fields['end_naive']:%Y-%m-%d %H:%M} is not after Event-start "
-                f"{start_naive:%Y-%m-%d %H:%M}",
+                f"Event-end {fields['end_naive']:%Y-%m-%d %H:%M} is "
+                f"{'the same as' if end == start else 'before'} Event-start "
+                f"{start_naive:%Y-%m-%d %H:%M}; an event ends after it starts",
             ))
         return None
     status = fields.get("status", "scheduled")

@@ -128,7 +128,8 @@ class EventView:
         self.end_iso = event.end.isoformat()
         self.uid = ical.uid(event, conf["uid_domain"])
         self.absolute_url = absolute_url(conf, settings, article.url)
-        self.city_anchor = "city-" + (slugify(event.city_key or event.city) or "unnamed")
+        subs = settings.get("SLUG_REGEX_SUBSTITUTIONS", [])
+        self.city_anchor = "city-" + (slugify(event.city_key or event.city, regex_subs=subs) or "unnamed")
 
     # -- dates and times, in the page's language -------------------------
     def _date(self, moment):
