@@ -253,7 +253,7 @@ def event_folder_files(settings, category):
 def read_raw(settings, category):
     raws = []
     for path, in_folder in event_folder_files(settings, category):
-        source, problems = load(path, "article", settings)
+        source, _problems = load(path, "article", settings)
         if source is None:
             continue  # content_checks reports undecodable files
         declared = source.metadata.get("category", ("", 0))[0].strip().lower()
@@ -264,12 +264,12 @@ def read_raw(settings, category):
         if not slug or not lang or lang not in settings["LANGUAGES"]:
             continue  # content_checks reports these
         values = {key[len("event-"):]: value for key, value in source.metadata.items() if key.startswith("event-")}
-        raws.append(Raw(source, path, slug, lang, values))
+        raws.append(Raw(source, os.path.abspath(path), slug, lang, values))
     return raws
 
 
-def parse_one(raw, default_duration, inherited=None):
-    """(fields dict, problems) for one file; `inherited` holds the original's fields."""
+def parse_one(raw):
+    """(fields dict, problems) for one file's own Event-* values."""
     problems = []
     path = raw.source.path
     values = raw.values
@@ -428,14 +428,13 @@ def scan(settings, category, default_duration):
     for slug in sorted(groups):
         group = sorted(groups[slug], key=lambda r: (order[r.lang], r.abspath))
         original_raw = group[0]
-        original, found = parse_one(original_raw, default_duration)
+        original, found = parse_one(original_raw)
         problems.extend(found)
         for raw in group:
             if raw is original_raw:
-                own, found = original, []
-                event = build_event(raw, own, None, None, default_duration, problems)
+                event = build_event(raw, original, None, None, default_duration, problems)
             else:
-                own, found = parse_one(raw, default_duration)
+                own, found = parse_one(raw)
                 problems.extend(found)
                 event = build_event(raw, own, original, original_raw, default_duration, problems)
             if event is not None:

@@ -5,7 +5,6 @@ import gettext as gettext_module
 import json
 import logging
 import os
-import posixpath
 
 from babel import Locale
 from babel.dates import format_date, format_time
@@ -291,7 +290,7 @@ class EventsGenerator(Generator):
         for article in self.context.get("articles", []):
             if article.category.slug != conf["category"]:
                 continue
-            event = events.get(article.source_path)
+            event = events.get(os.path.abspath(article.source_path))
             if event is None:
                 continue
             article.event = EventView(article, event, self.settings, conf)
