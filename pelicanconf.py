@@ -120,7 +120,12 @@ PLUGINS = [
     "content_checks",
     "pelican.plugins.i18n_subsites",
     "multilang",
+    "events",
 ]
+# Events (plugins/events): see README "Events".  site_url is the canonical
+# absolute address used only for the URL in .ics files and JSON-LD; empty
+# leaves it out, and every page link stays relative.
+EVENTS = {"site_url": ""}
 
 LOAD_CONTENT_CACHE = False
 CACHE_CONTENT = False

@@ -7,4 +7,4 @@ and exit status 1 -- never a traceback, a crash deep inside i18n-subsites
 """
 
 from .checks import ContentError, Problem, report  # noqa: F401
-from .plugin import register  # noqa: F401
+from .plugin import collect, register  # noqa: F401

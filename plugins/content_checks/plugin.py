@@ -1,5 +1,6 @@
 import logging
 
+from blinker import signal
 from pelican import signals
 
 from .checks import check_all, report
@@ -7,6 +8,11 @@ from .checks import check_all, report
 logger = logging.getLogger(__name__)
 
 DEFAULTS = {"enabled": True}
+
+# Other plugins add their own content rules by connecting a receiver that
+# takes the main site's settings and returns a list of Problems; they are
+# reported with these checks' own, all at once, before anything is read.
+collect = signal("content_checks.collect")
 
 
 def config(settings):
@@ -25,7 +31,10 @@ def validate(pelican_obj):
         return
     if not config(settings)["enabled"]:
         return
-    report(check_all(settings))
+    problems = check_all(settings)
+    for _receiver, found in collect.send(settings):
+        problems.extend(found)
+    report(problems)
 
 
 def register():

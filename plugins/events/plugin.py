@@ -1,0 +1,402 @@
+"""Signals, settings and the generator that writes the events pages and calendars."""
+
+import datetime
+import gettext as gettext_module
+import json
+import logging
+import os
+
+from babel import Locale
+from babel.dates import format_date, format_time
+from markupsafe import Markup
+from pelican import signals
+from pelican.generators import Generator
+from pelican.utils import slugify
+
+from buildinfo import current
+from content_checks import collect, report
+
+from . import fields, ical
+
+logger = logging.getLogger(__name__)
+
+DEFAULTS = {
+    # The article category (content folder) that holds events.
+    "category": "events",
+    # Length of an event with neither Event-end nor Event-duration (a warning).
+    "default_duration": "2h",
+    # Canonical absolute address of the site, e.g. "https://example.org", for
+    # the URL of each event in the .ics files and JSON-LD, which must be
+    # absolute.  Empty (the default): no URL there; pages stay relative.
+    "site_url": "",
+    # Right-hand part of every event's UID (<slug>@<uid_domain>): the same in
+    # every language and build, so calendar programs update, not duplicate.
+    "uid_domain": "solidarity-campaign",
+    # Slug of the page the empty upcoming list links to ("get in touch").
+    "contact_page": "contact",
+}
+JSONLD_STATUS = {
+    "scheduled": "https://schema.org/EventScheduled",
+    "cancelled": "https://schema.org/EventCancelled",
+    "postponed": "https://schema.org/EventPostponed",
+    "moved-online": "https://schema.org/EventMovedOnline",
+}
+
+
+def config(settings, report_unknown=False):
+    user = settings.get("EVENTS", {})
+    if report_unknown:
+        for key in user:
+            if key not in DEFAULTS:
+                logger.error("events: unknown EVENTS key %r", key)
+    return {**DEFAULTS, **user}
+
+
+def is_main_site(settings):
+    return settings["DEFAULT_LANG"] not in settings.get("I18N_SUBSITES", {})
+
+
+def scan(settings):
+    conf = config(settings)
+    duration = fields.parse_duration(conf["default_duration"])
+    return fields.scan(settings, conf["category"], duration)
+
+
+def check_events(settings):
+    """content_checks.collect receiver: the events' problems, with the others'."""
+    if not is_main_site(settings):
+        return []
+    return scan(settings)[1]
+
+
+def initialized(pelican_obj):
+    """Validate the events before anything is read (also without content_checks)."""
+    settings = pelican_obj.settings
+    if not is_main_site(settings):
+        return
+    conf = config(settings, report_unknown=True)
+    try:
+        fields.parse_duration(conf["default_duration"])
+    except fields.FieldError as exc:
+        raise EventsConfigError(f"EVENTS['default_duration']: {exc}") from exc
+    events, problems = scan(settings)
+    report(problems)
+    for event in sorted(events.values(), key=lambda e: e.path):
+        if event.end_assumed:
+            logger.warning("events: %s has no Event-end or Event-duration, assuming %s",
+                           event.path, conf["default_duration"])
+
+
+class EventsConfigError(ValueError):
+    """The EVENTS setting is wrong."""
+
+
+def zone_label(moment):
+    """'BST (UTC+01:00)'; zones without a real abbreviation give only the offset."""
+    offset = moment.utcoffset()
+    minutes = int(offset.total_seconds() // 60)
+    sign = "+" if minutes >= 0 else "-"
+    text = f"UTC{sign}{abs(minutes) // 60:02d}:{abs(minutes) % 60:02d}"
+    name = moment.tzname() or ""
+    if name and not name.startswith(("+", "-")) and name != "UTC":
+        return f"{name} ({text})"
+    return text
+
+
+class EventView:
+    """What the theme and the calendars show of one event, in one sub-site."""
+
+    def __init__(self, article, event, settings, conf):
+        self.data = event
+        self.article = article
+        self.locale = Locale.parse(settings["LANGUAGES"][settings["DEFAULT_LANG"]]["locale"])
+        self.status = event.status
+        self.online = event.online
+        self.in_place = event.in_place
+        self.private = event.private
+        self.city = event.city
+        self.country = event.country
+        self.country_name = self.locale.territories.get(event.country, event.country) if event.country else ""
+        self.location = event.shown_location
+        self.organiser = event.organiser
+        self.online_url = event.online_url
+        self.register_url = event.register_url
+        category = conf["category"]
+        self.ics_url = f"{category}/{event.slug}.ics"
+        self.start_iso = event.start.isoformat()
+        self.end_iso = event.end.isoformat()
+        self.uid = ical.uid(event, conf["uid_domain"])
+        self.absolute_url = absolute_url(conf, settings, article.url)
+        subs = settings.get("SLUG_REGEX_SUBSTITUTIONS", [])
+        self.city_anchor = "city-" + (slugify(event.city_key or event.city, regex_subs=subs) or "unnamed")
+
+    # -- dates and times, in the page's language -------------------------
+    def _date(self, moment):
+        return format_date(moment.date(), "full", locale=self.locale)
+
+    def _time(self, moment):
+        return format_time(moment.replace(tzinfo=None).time(), "short", locale=self.locale)
+
+    def _datetime(self, date_text, time_text):
+        pattern = self.locale.datetime_formats["medium"]
+        pattern = getattr(pattern, "pattern", pattern).replace("'", "")
+        return pattern.format(time_text, date_text)
+
+    def _range(self, start, end, label):
+        same_day = start.date() == end.date()
+        start_text = self._datetime(self._date(start), self._time(start))
+        start_zone, end_zone = label(start), label(end)
+        if start_zone != end_zone:
+            start_text += " " + start_zone
+        end_text = self._time(end) if same_day else self._datetime(self._date(end), self._time(end))
+        return start_text, end_text + " " + end_zone
+
+    @property
+    def date_full(self):
+        """Weekday and date at the event, e.g. 2021年6月9日星期三."""
+        return self._date(self.data.start)
+
+    @property
+    def start_short(self):
+        """Start for listings: date, time and zone abbreviation."""
+        return self._datetime(self._date(self.data.start), self._time(self.data.start)) + " " + zone_label(self.data.start)
+
+    @property
+    def local_range(self):
+        """(start, end) texts in the event's local time, with zone and offset."""
+        return self._range(self.data.start, self.data.end, zone_label)
+
+    @property
+    def utc_range(self):
+        utc = datetime.timezone.utc
+        return self._range(self.data.start.astimezone(utc), self.data.end.astimezone(utc), lambda m: "UTC")
+
+    @property
+    def utc_start_iso(self):
+        return self.data.start.astimezone(datetime.timezone.utc).strftime("%Y-%m-%dT%H:%MZ")
+
+    @property
+    def utc_end_iso(self):
+        return self.data.end.astimezone(datetime.timezone.utc).strftime("%Y-%m-%dT%H:%MZ")
+
+    # -- text for the calendars --------------------------------------------
+    @property
+    def title_text(self):
+        return Markup(self.article.title).striptags()
+
+    @property
+    def place_text(self):
+        """Venue, city and country; only city and country when the address is private."""
+        parts = [self.location, self.city, self.country_name]
+        return ", ".join(part for part in parts if part)
+
+    def description_text(self, gettext):
+        lines = []
+        summary = getattr(self.article, "summary", "") or ""
+        if summary:
+            lines.append(Markup(summary).striptags())
+        if self.organiser:
+            lines.append(f"{gettext('Organiser')}: {self.organiser}")
+        if self.online_url:
+            lines.append(f"{gettext('Join online')}: {self.online_url}")
+        if self.register_url:
+            lines.append(f"{gettext('Register')}: {self.register_url}")
+        return "\n\n".join(lines)
+
+    # -- structured data -------------------------------------------------------
+    @property
+    def jsonld(self):
+        """schema.org Event as a JSON-LD data block (no script is executed)."""
+        event = self.data
+        data = {
+            "@context": "https://schema.org",
+            "@type": "Event",
+            "name": self.title_text,
+            "startDate": event.start.isoformat(),
+            "endDate": event.end.isoformat(),
+            "eventStatus": JSONLD_STATUS[event.status],
+        }
+        if event.online and event.in_place:
+            data["eventAttendanceMode"] = "https://schema.org/MixedEventAttendanceMode"
+        elif event.online:
+            data["eventAttendanceMode"] = "https://schema.org/OnlineEventAttendanceMode"
+        else:
+            data["eventAttendanceMode"] = "https://schema.org/OfflineEventAttendanceMode"
+        locations = []
+        if event.in_place:
+            address = {"@type": "PostalAddress"}
+            if self.location:
+                address["streetAddress"] = self.location
+            if event.city:
+                address["addressLocality"] = event.city
+            if event.country:
+                address["addressCountry"] = event.country
+            locations.append({"@type": "Place", "name": self.location or event.city or self.country_name,
+                              "address": address})
+        if event.online:
+            virtual = {"@type": "VirtualLocation"}
+            if event.online_url:
+                virtual["url"] = event.online_url
+            elif event.location and not event.in_place:
+                virtual["name"] = event.location
+            locations.append(virtual)
+        if locations:
+            data["location"] = locations[0] if len(locations) == 1 else locations
+        if event.organiser:
+            data["organizer"] = {"@type": "Organization", "name": event.organiser}
+        summary = getattr(self.article, "summary", "") or ""
+        if summary:
+            data["description"] = Markup(summary).striptags()
+        data["inLanguage"] = self.article.settings["LANGUAGES"][event.lang]["bcp47"]
+        if event.register_url:
+            data["offers"] = {"@type": "Offer", "url": event.register_url}
+        if self.absolute_url:
+            data["url"] = self.absolute_url
+        text = json.dumps(data, ensure_ascii=False, indent=1)
+        # Inside <script>, "</" could end the block early.
+        return Markup(text.replace("<", "\\u003c").replace(">", "\\u003e").replace("&", "\\u0026"))
+
+
+def absolute_url(conf, settings, url):
+    """The canonical address of an output path of this sub-site, or ''."""
+    base = conf["site_url"].rstrip("/")
+    if not base:
+        return ""
+    prefix = "" if is_main_site(settings) else settings["DEFAULT_LANG"] + "/"
+    return f"{base}/{prefix}{url}"
+
+
+def articles_finalized(generator):
+    """Events get their own listing (written by EventsGenerator), not a category page."""
+    category = config(generator.settings)["category"]
+    for entry in list(generator.categories):
+        if entry[0].slug == category:
+            generator.categories.remove(entry)
+
+
+def by_start(view):
+    return (view.data.start.astimezone(datetime.timezone.utc), view.data.slug)
+
+
+class EventsGenerator(Generator):
+    """Event views in the context; events pages and .ics files in the output."""
+
+    def generate_context(self):
+        conf = config(self.settings)
+        self.conf = conf
+        events, _problems = scan(self.settings)  # reported by the main site
+        now = current(self.settings).time
+        views = []
+        for article in self.context.get("articles", []):
+            if article.category.slug != conf["category"]:
+                continue
+            event = events.get(os.path.abspath(article.source_path))
+            if event is None:
+                continue
+            article.event = EventView(article, event, self.settings, conf)
+            article.event.upcoming = event.end > now
+            views.append(article.event)
+        upcoming = sorted((v for v in views if v.upcoming), key=by_start)
+        past = sorted((v for v in views if not v.upcoming), key=by_start, reverse=True)
+        self.views = views
+        self.upcoming = upcoming
+        self.past = past
+        contact = [p for p in self.context.get("pages", []) if p.slug == conf["contact_page"]]
+        category = conf["category"]
+        self.context["upcoming_events"] = [v.article for v in upcoming]
+        self.context["past_events"] = [v.article for v in past]
+        self.context["events_index"] = {
+            "section": category,
+            "url": f"{category}/index.html",
+            "calendar": f"{category}/calendar.ics",
+            "contact": contact[0] if contact else None,
+            "as_of": now,
+        }
+
+    def places(self, views):
+        """[(country code, name, [city groups])], by country name then city."""
+        countries = {}
+        for view in views:
+            if not view.in_place or not view.country:
+                continue
+            cities = countries.setdefault(view.country, {})
+            group = cities.setdefault(view.city_anchor, {"anchor": view.city_anchor, "name": view.city,
+                                                         "upcoming": [], "past": []})
+            group["upcoming" if view.upcoming else "past"].append(view.article)
+        result = []
+        for code, cities in countries.items():
+            name = self.views_locale().territories.get(code, code)
+            groups = sorted(cities.values(), key=lambda g: (g["name"].casefold(), g["anchor"]))
+            for group in groups:
+                group["upcoming"].sort(key=lambda a: by_start(a.event))
+                group["past"].sort(key=lambda a: by_start(a.event), reverse=True)
+            result.append({"code": code, "slug": code.lower(), "name": name, "cities": groups,
+                           "url": f"{self.conf['category']}/country/{code.lower()}.html",
+                           "count": sum(len(g["upcoming"]) + len(g["past"]) for g in groups)})
+        return sorted(result, key=lambda c: (c["name"].casefold(), c["code"]))
+
+    def views_locale(self):
+        return Locale.parse(self.settings["LANGUAGES"][self.settings["DEFAULT_LANG"]]["locale"])
+
+    def write_page(self, writer, save_as, **extra):
+        writer.write_file(
+            save_as, self.get_template("events"), self.context,
+            relative_urls=self.settings["RELATIVE_URLS"], output_file=save_as, **extra,
+        )
+
+    def translations(self):
+        """The theme's catalog for this sub-site's language (the calendars' labels)."""
+        settings = self.settings
+        if settings["DEFAULT_LANG"] == settings.get("I18N_TEMPLATES_LANG", settings["DEFAULT_LANG"]) \
+                and is_main_site(settings):
+            return gettext_module.NullTranslations()
+        return gettext_module.translation(
+            settings.get("I18N_GETTEXT_DOMAIN", "messages"), settings["I18N_GETTEXT_LOCALEDIR"],
+            [settings["DEFAULT_LANG"]], fallback=True,
+        )
+
+    def write_ics(self, save_as, views, name, gettext):
+        for view in views:
+            view.description = view.description_text(gettext)
+        stamp = current(self.settings).time
+        data = ical.calendar(views, stamp, self.conf, name, lambda view: view.absolute_url)
+        path = os.path.join(self.output_path, save_as)
+        os.makedirs(os.path.dirname(path), exist_ok=True)
+        with open(path, "wb") as handle:
+            handle.write(data)
+
+    def generate_output(self, writer):
+        category = self.conf["category"]
+        places = self.places(self.views)
+        online = [v for v in self.views if v.online]
+        common = {
+            "upcoming": [v.article for v in self.upcoming],
+            "past": [v.article for v in self.past],
+            "countries": places,
+            "online_count": len(online),
+            "online_url": f"{category}/online.html",
+        }
+        self.write_page(writer, f"{category}/index.html", events_view="index", **common)
+        for country in places:
+            self.write_page(writer, country["url"], events_view="country", country=country, **common)
+        self.write_page(
+            writer, f"{category}/online.html", events_view="online",
+            online_upcoming=[v.article for v in self.upcoming if v.online],
+            online_past=[v.article for v in self.past if v.online], **common,
+        )
+        gettext = self.translations().gettext
+        name = f"{gettext('Solidarity Against Repression in China & Hong Kong')} – {gettext('Events')}"
+        for view in sorted(self.views, key=lambda v: v.data.slug):
+            self.write_ics(view.ics_url, [view], name, gettext)
+        self.write_ics(f"{category}/calendar.ics", sorted(self.views, key=by_start), name, gettext)
+
+
+def get_generators(pelican_obj):
+    return EventsGenerator
+
+
+def register():
+    collect.connect(check_events)
+    signals.initialized.connect(initialized)
+    signals.article_generator_finalized.connect(articles_finalized)
+    signals.get_generators.connect(get_generators)
