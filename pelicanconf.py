@@ -84,6 +84,7 @@ DEFAULT_DATE_FORMAT = "%Y-%m-%d"  # only a fallback: the theme formats dates wit
 
 # Feeds are written by publishconf.py only.
 FEED_ALL_ATOM = None
+FEED_ATOM = None
 CATEGORY_FEED_ATOM = None
 TRANSLATION_FEED_ATOM = None
 AUTHOR_FEED_ATOM = None
@@ -120,7 +121,20 @@ PLUGINS = [
     "content_checks",
     "pelican.plugins.i18n_subsites",
     "multilang",
+    "portable",
+    "integrity",
 ]
+
+# Relative feeds and 404 pages in every folder (plugins/portable); defaults suffice.
+PORTABLE = {}
+# Checksums, signature and archives (plugins/integrity).  The public key is
+# shown on the verify page; publishconf.py turns on links to the files that
+# `invoke publish` adds.
+INTEGRITY = {
+    "public_key": os.path.join(HERE, "keys", "minisign.pub"),
+    "verify_page": "verify",
+    "copies_page": "copies",
+}
 
 LOAD_CONTENT_CACHE = False
 CACHE_CONTENT = False
