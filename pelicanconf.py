@@ -14,6 +14,10 @@ SITENAME = "Solidarity Against Repression in China & Hong Kong"
 SITEURL = ""
 RELATIVE_URLS = True  # every copy must work from any domain, sub-path or file://
 TIMEZONE = "Europe/London"
+# The build never depends on the machine's locale (dates come from Babel):
+# Pelican sets this one instead of $LANG, which may name a locale that is not
+# installed (a warning, fatal under --fatal warnings) or change the output.
+LOCALE = ["C.UTF-8", "C"]
 
 PATH = os.path.join(HERE, "content")
 OUTPUT_PATH = os.path.join(HERE, "output")
