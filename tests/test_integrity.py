@@ -182,3 +182,46 @@ def test_verify_accepts_an_unpacked_bundle_with_the_signed_sums(signed_copy, key
 def test_verify_of_a_missing_folder_fails_cleanly(keypair, tmp_path):
     result = verify(tmp_path / "nowhere", keypair[1])
     assert result.returncode == 1 and "no such folder" in result.stdout and "Traceback" not in result.stderr
+
+
+def test_every_link_of_the_published_site_and_its_feeds_resolves(signed_copy):
+    """Pages, feeds, download and checksum links: every relative link names an existing file."""
+    from conftest import internal_links, resolve
+
+    from bs4 import BeautifulSoup
+
+    checked = 0
+    for path in sorted(signed_copy.rglob("*")):
+        rel = path.relative_to(signed_copy).as_posix()
+        if path.suffix == ".html":
+            links = [href for _element, href in internal_links(BeautifulSoup(path.read_text(encoding="utf-8"), "html.parser"))]
+        elif path.suffix == ".xml":
+            text = path.read_text(encoding="utf-8")
+            links = re.findall(r'href="([^"]*)"', text) + re.findall(r'href=&quot;(.*?)&quot;', text)
+            assert "urn:uuid:" in text and "tag:" not in text, rel
+        else:
+            continue
+        for href in links:
+            if href.startswith("data:"):
+                continue
+            target = resolve(rel, href)
+            if target is not None:
+                assert (signed_copy / target).is_file(), f"{rel}: {href}"
+                checked += 1
+    assert checked > 1000
+
+
+def test_verify_page_shows_the_public_key_and_links_the_bundles_in_every_language(published):
+    from bs4 import BeautifulSoup
+
+    key = (ROOT / "keys" / "minisign.pub").read_text(encoding="utf-8").strip()
+    for prefix in ["", "zh-hant/", "zh-hans/", "de/", "es/"]:
+        page = BeautifulSoup((published / prefix / "verify.html").read_text(encoding="utf-8"), "html.parser")
+        assert page.find("pre", class_="public-key").text.strip() == key, prefix
+        hrefs = {a["href"] for a in page.find_all("a", href=True)}
+        root = "../" if prefix else ""
+        for name in ("site.zip", "site.tar.gz", "SHA256SUMS", "SHA256SUMS.minisig", "manifest.json"):
+            assert f"./{root}{name}" in hrefs or f"{root}{name}" in hrefs, (prefix, name, hrefs)
+        footer = page.find("footer")
+        assert "0123456789" in footer.text
+        assert {a["href"] for a in footer.find_all("a")} == {"./verify.html", "./copies.html"}, prefix

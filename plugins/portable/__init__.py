@@ -12,10 +12,10 @@ Pages already link relatively (RELATIVE_URLS).  Two kinds of output do not:
 - A server answers a missing URL with the 404 page at the *requested* URL,
   so relative links on it resolve against the requested folder.  The 404
   page therefore carries its stylesheet inline (allowed by a hash in its
-  CSP) and its icon as a data: URI, so it looks right at any depth, and a
-  404 page is written into every folder of every language (e.g.
-  ``de/statements/404.html``) whose links are right for that folder; the
-  server serves the 404 page of the requested folder (see README.md).
+  CSP), so it looks right at any depth, and a 404 page is written into
+  every folder of every language (e.g. ``de/statements/404.html``) whose
+  links and icon are right for that folder; the server serves the 404 page
+  of the requested folder (see README.md).
 """
 
 from .portable import register  # noqa: F401

@@ -17,9 +17,8 @@ from buildinfo import current
 logger = logging.getLogger(__name__)
 
 DEFAULTS = {
-    # Stylesheet and icon (in the theme's static folder) inlined into 404 pages.
+    # Stylesheet (in the theme's static folder) inlined into 404 pages.
     "stylesheet": "css/site.css",
-    "icon": "favicon.svg",
     # Name of the not-found page written into every folder.
     "not_found": "404.html",
 }
@@ -108,15 +107,12 @@ def feed_generated(context, feed):
 
 
 def inline_assets(settings):
-    """The stylesheet text, its CSP hash and the icon as a data: URI."""
+    """The stylesheet text and its CSP hash."""
     conf = config(settings)
-    static = os.path.join(settings["THEME"], "static")
-    with open(os.path.join(static, conf["stylesheet"]), encoding="utf-8") as handle:
+    with open(os.path.join(settings["THEME"], "static", conf["stylesheet"]), encoding="utf-8") as handle:
         css = handle.read()
-    with open(os.path.join(static, conf["icon"]), "rb") as handle:
-        icon = base64.b64encode(handle.read()).decode("ascii")
     digest = base64.b64encode(hashlib.sha256(css.encode("utf-8")).digest()).decode("ascii")
-    return {"css": css, "css_hash": f"'sha256-{digest}'", "icon": f"data:image/svg+xml;base64,{icon}"}
+    return {"css": css, "css_hash": f"'sha256-{digest}'"}
 
 
 def add_to_context(generator):
