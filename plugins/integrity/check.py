@@ -1,5 +1,6 @@
 """Check a copy of the site (a folder) against its signed SHA256SUMS."""
 
+import json
 import os
 
 from .files import MANIFEST, SIGNATURE, SUMS, IntegrityError, list_files, read_sums, sha256_file
@@ -50,8 +51,6 @@ def verify(folder, public_key, sums=None, signature=None):
     site = set()
     manifest_path = os.path.join(folder, MANIFEST)
     if os.path.isfile(manifest_path) and sha256_file(manifest_path) == expected.get(MANIFEST):
-        import json
-
         with open(manifest_path, encoding="utf-8") as handle:
             site = {entry["path"] for entry in json.load(handle)["files"]}
     present = set(list_files(folder)) - {SUMS, SIGNATURE}
