@@ -53,7 +53,11 @@ def verify(folder, public_key, sums=None, signature=None):
     if os.path.isfile(manifest_path) and sha256_file(manifest_path) == expected.get(MANIFEST):
         with open(manifest_path, encoding="utf-8") as handle:
             site = {entry["path"] for entry in json.load(handle)["files"]}
-    present = set(list_files(folder)) - {SUMS, SIGNATURE}
+    try:
+        present = set(list_files(folder)) - {SUMS, SIGNATURE}
+    except IntegrityError as exc:
+        report.problems.append(str(exc))
+        return report
     for rel, digest in sorted(expected.items()):
         optional = site and rel not in site and rel != MANIFEST
         if rel not in present:

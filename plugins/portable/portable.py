@@ -80,7 +80,19 @@ def feed_generated(context, feed):
     feed.feed["feed_url"] = posixpath.basename(feed_path)
     feed.feed["link"] = relative(feed_dir, posixpath.join(prefix, "index.html"))
     feed.feed["id"] = stable_id(context, feed_path)
+    # Pelican renders an entry's HTML with SITEURL, which is "" on the main
+    # site: its {filename} links then look page-relative but are relative to
+    # the site root.  Render again with a root-absolute SITEURL ("/", "/de")
+    # so that root-based and page-relative links can be told apart.
+    articles = {}
+    for article in context.get("articles", []):
+        for member in (article, *article.translations):
+            articles.setdefault(posixpath.join(siteurl, member.url), member)
+    root_url = "/" + prefix
     for item in feed.items:
+        article = articles.get(item["link"])
+        if article is not None and item.get("content") is not None:
+            item["content"] = article.get_content(root_url)
         page = posixpath.normpath(item["link"].lstrip("/")) if item["link"].startswith("/") \
             else posixpath.normpath(posixpath.join(prefix, item["link"]))
         page_dir = posixpath.dirname(page)
