@@ -225,3 +225,9 @@ def test_verify_page_shows_the_public_key_and_links_the_bundles_in_every_languag
         footer = page.find("footer")
         assert "0123456789" in footer.text
         assert {a["href"] for a in footer.find_all("a")} == {"./verify.html", "./copies.html"}, prefix
+
+
+def test_a_missing_public_key_stops_the_build_with_a_clear_message(build, tmp_path):
+    result = build("portable", f"INTEGRITY = {{**INTEGRITY, 'public_key': {str(tmp_path / 'none.pub')!r}}}\n")
+    assert result.returncode == 1
+    assert "integrity: INTEGRITY['public_key']: cannot read" in result.log and "Traceback" not in result.log

@@ -23,8 +23,14 @@ DEFAULTS = {
 }
 
 
-class PublicKeyError(ValueError):
-    """INTEGRITY['public_key'] does not name a readable minisign public key."""
+class PublicKeyError(SystemExit):
+    """INTEGRITY['public_key'] does not name a readable minisign public key.
+
+    A SystemExit: the build stops with the message and status 1, no traceback.
+    """
+
+    def __init__(self, message):
+        super().__init__(f"integrity: {message}")
 
 
 def config(settings):
