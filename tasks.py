@@ -132,9 +132,9 @@ def livereload(c, port=None):
 
 @task(help={"output": "folder to write the site into (default output/)"})
 def publish(c, output=None):
-    """Build for publishing (publishconf.py), then add manifest.json, site.zip,
-    site.tar.gz and SHA256SUMS to the output.
+    """Build with publishconf.py, then add manifest.json, the archives and SHA256SUMS.
 
+    The archives are site.zip and site.tar.gz; all files go to the output root.
     Set SOURCE_DATE_EPOCH for a reproducible build: two builds of one commit
     with the same value are byte-identical.  Sign afterwards with `invoke sign`.
     """
