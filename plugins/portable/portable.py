@@ -51,7 +51,7 @@ def relative(from_dir, target):
     return posixpath.relpath(target, from_dir or ".")
 
 
-def resolve(base_dir, href, prefix):
+def resolve(base_dir, href):
     """Output-root path of a link found in a page of folder base_dir, or None to keep it."""
     parts = urlsplit(href)
     if parts.scheme or parts.netloc or not parts.path:
@@ -70,10 +70,10 @@ def resolve(base_dir, href, prefix):
 def feed_generated(context, feed):
     """Make every link of an Atom feed relative to the feed file."""
     siteurl = context.get("SITEURL", "")
-    if urlsplit(siteurl).scheme or urlsplit(siteurl).netloc:
+    feed_url = feed.feed.get("feed_url") or ""
+    if any(urlsplit(url).scheme or urlsplit(url).netloc for url in (siteurl, feed_url)):
         return  # absolute links are fine in a feed published at one address
     prefix = site_prefix(siteurl)
-    feed_url = feed.feed.get("feed_url") or ""
     # FEED_DOMAIN "." makes feed_url the feed's path from the sub-site root.
     feed_path = posixpath.normpath(posixpath.join(prefix, feed_url[2:] if feed_url.startswith("./") else feed_url))
     feed_dir = posixpath.dirname(feed_path)
@@ -100,7 +100,7 @@ def feed_generated(context, feed):
         item["unique_id"] = stable_id(context, page)
 
         def rewrite(match, page_dir=page_dir):
-            found = resolve(page_dir, match.group(2), prefix)
+            found = resolve(page_dir, match.group(2))
             if found is None:
                 return match.group(0)
             target, suffix = found
