@@ -14,6 +14,10 @@ SITENAME = "Solidarity Against Repression in China & Hong Kong"
 SITEURL = ""
 RELATIVE_URLS = True  # every copy must work from any domain, sub-path or file://
 TIMEZONE = "Europe/London"
+# The build never depends on the machine's locale (dates come from Babel):
+# Pelican sets this one instead of $LANG, which may name a locale that is not
+# installed (a warning, fatal under --fatal warnings) or change the output.
+LOCALE = ["C.UTF-8", "C"]
 
 PATH = os.path.join(HERE, "content")
 OUTPUT_PATH = os.path.join(HERE, "output")
@@ -84,6 +88,7 @@ DEFAULT_DATE_FORMAT = "%Y-%m-%d"  # only a fallback: the theme formats dates wit
 
 # Feeds are written by publishconf.py only.
 FEED_ALL_ATOM = None
+FEED_ATOM = None
 CATEGORY_FEED_ATOM = None
 TRANSLATION_FEED_ATOM = None
 AUTHOR_FEED_ATOM = None
@@ -121,11 +126,24 @@ PLUGINS = [
     "pelican.plugins.i18n_subsites",
     "multilang",
     "events",
+    "portable",
+    "integrity",
 ]
 # Events (plugins/events): see README "Events".  site_url is the canonical
 # absolute address used only for the URL in .ics files and JSON-LD; empty
 # leaves it out, and every page link stays relative.
 EVENTS = {"site_url": ""}
+
+# Relative feeds and 404 pages in every folder (plugins/portable); defaults suffice.
+PORTABLE = {}
+# Checksums, signature and archives (plugins/integrity).  The public key is
+# shown on the verify page; publishconf.py turns on links to the files that
+# `invoke publish` adds.
+INTEGRITY = {
+    "public_key": os.path.join(HERE, "keys", "minisign.pub"),
+    "verify_page": "verify",
+    "copies_page": "copies",
+}
 
 LOAD_CONTENT_CACHE = False
 CACHE_CONTENT = False

@@ -12,6 +12,13 @@ sys.path.append(os.path.dirname(os.path.abspath(__file__)))
 from pelicanconf import *  # noqa: E402,F403
 
 # One Atom feed per language, written inside each language's folder.
-FEED_ALL_ATOM = "feeds/all.atom.xml"
+# FEED_ATOM holds the sub-site's own items (and its marked fallback copies);
+# FEED_ALL_ATOM would add every translation of every item to each feed.
+FEED_ATOM = "feeds/all.atom.xml"
 CATEGORY_FEED_ATOM = "feeds/{slug}.atom.xml"
+# Not a domain: "." makes Pelican write feed URLs relative to each sub-site's
+# root, which the portable plugin turns into links relative to the feed file.
+FEED_DOMAIN = "."
+# `invoke publish` adds SHA256SUMS, manifest.json and the archives: link them.
+INTEGRITY = {**INTEGRITY, "published": True}  # noqa: F405
 DELETE_OUTPUT_DIRECTORY = True

@@ -10,6 +10,7 @@ import shlex
 import shutil
 import subprocess
 import sys
+import time
 from pathlib import Path
 
 from invoke import task
@@ -17,6 +18,7 @@ from invoke.exceptions import Exit
 
 HERE = Path(__file__).resolve().parent
 sys.path.insert(0, str(HERE))
+sys.path.insert(0, str(HERE / "plugins"))
 
 CONFIG = {
     "settings_base": str(HERE / "pelicanconf.py"),
@@ -25,6 +27,7 @@ CONFIG = {
     "deploy_path": str(HERE / "output"),
     "translations": str(HERE / "translations"),
     "babel_cfg": str(HERE / "babel.cfg"),
+    "public_key": str(HERE / "keys" / "minisign.pub"),
     "host": "localhost",
     "port": 8000,
 }
@@ -37,12 +40,12 @@ def languages():
     return pelicanconf.LANGUAGES, pelicanconf.DEFAULT_LANG
 
 
-def pelican_run(args, fatal=True):
+def pelican_run(args, fatal=True, env=None):
     """Run Pelican in a child process; its exit status ends the task."""
     cmd = [sys.executable, "-m", "pelican", CONFIG["content"], "--log-handler", "plain", *args]
     if fatal:
         cmd += ["--fatal", "warnings"]
-    result = subprocess.run(cmd, cwd=HERE)
+    result = subprocess.run(cmd, cwd=HERE, env=env)
     if result.returncode != 0:
         raise Exit(code=result.returncode)
 
@@ -97,10 +100,10 @@ def reserve(c):
     serve(c)
 
 
-@task
-def preview(c):
-    """Build with the publishing settings."""
-    pelican_run(["-s", CONFIG["settings_publish"]])
+@task(help={"output": "folder to write the site into (default output/)"})
+def preview(c, output=None):
+    """Build with the publishing settings, as `publish` does."""
+    publish(c, output)
 
 
 @task(help={"port": "port to serve on (default 8000)"})
@@ -127,10 +130,70 @@ def livereload(c, port=None):
         rebuild_once()
 
 
-@task
-def publish(c):
-    """Build the site for publishing (publishconf.py) into output/."""
-    pelican_run(["-s", CONFIG["settings_publish"], "--delete-output-directory"])
+@task(help={"output": "folder to write the site into (default output/)"})
+def publish(c, output=None):
+    """Build with publishconf.py, then add manifest.json, the archives and SHA256SUMS.
+
+    The archives are site.zip and site.tar.gz; all files go to the output root.
+    Set SOURCE_DATE_EPOCH for a reproducible build: two builds of one commit
+    with the same value are byte-identical.  Sign afterwards with `invoke sign`.
+    """
+    import integrity
+    from buildinfo.buildinfo import BuildInfoError, read as read_build
+
+    output = os.path.abspath(output or CONFIG["deploy_path"])
+    # One instant for Pelican and the manifest, even without SOURCE_DATE_EPOCH.
+    env = dict(os.environ)
+    if not env.get("SOURCE_DATE_EPOCH", "").strip():
+        env["SOURCE_DATE_EPOCH"] = str(int(time.time()))
+    pelican_run(["-s", CONFIG["settings_publish"], "--delete-output-directory", "-o", output], env=env)
+    try:
+        info = read_build({"PATH": CONFIG["content"]}, environ=env)
+        manifest = integrity.publish(output, info)
+    except (BuildInfoError, integrity.IntegrityError, OSError) as exc:
+        raise Exit(f"publish: {exc}") from exc
+    print(f"publish: {manifest['file_count']} site files, build {manifest['build_id']}; "
+          f"wrote {integrity.MANIFEST}, {', '.join(integrity.BUNDLES)} and {integrity.SUMS} in {output}")
+
+
+@task(help={"key": "minisign secret key file (default: the MINISIGN_SECRET_KEY variable, "
+                   "which holds the key file's contents)",
+            "output": "the published folder (default output/)"})
+def sign(c, key=None, output=None):
+    """Sign the output's SHA256SUMS with minisign, writing SHA256SUMS.minisig."""
+    from integrity.signing import SigningError, sign as minisign_sign
+
+    output = os.path.abspath(output or CONFIG["deploy_path"])
+    try:
+        path = minisign_sign(output, key_file=key)
+    except SigningError as exc:
+        raise Exit(f"sign: {exc}") from exc
+    print(f"sign: wrote {path}")
+
+
+@task(help={"path": "folder of the copy to check",
+            "sums": "its SHA256SUMS if the folder has none (e.g. an unpacked archive)",
+            "signature": "the signature (default: the SHA256SUMS file + .minisig)",
+            "public_key": "minisign public key (default keys/minisign.pub)"})
+def verify(c, path, sums=None, signature=None, public_key=None):
+    """Check a copy against its signed SHA256SUMS: name every missing, extra or changed file.
+
+    Exit status 1 on a bad signature or any difference.
+    """
+    from integrity.check import verify as check_copy
+    from integrity.signing import SigningError
+
+    try:
+        report = check_copy(path, public_key or CONFIG["public_key"], sums=sums, signature=signature)
+    except (SigningError, OSError) as exc:
+        raise Exit(f"verify: {exc}") from exc
+    for note in report.notes:
+        print(f"verify: {note}")
+    for problem in report.problems:
+        print(f"verify: {problem}")
+    if not report.ok:
+        raise Exit(f"verify: {path} is NOT a faithful copy ({len(report.problems)} problems)", code=1)
+    print(f"verify: {path} is a faithful, signed copy")
 
 
 def babel(*args):

@@ -2,6 +2,7 @@
 
 import os
 import posixpath
+import shutil
 import subprocess
 import sys
 import textwrap
@@ -91,3 +92,66 @@ def internal_links(soup):
             value = element.get(attr)
             if value:
                 yield element, value
+
+
+# ------------------------------------------------------------ published site
+
+# What a checkout needs to run `invoke publish` (no .git, no .venv, no output).
+PROJECT_FILES = ["content", "theme", "plugins", "translations", "keys",
+                 "pelicanconf.py", "publishconf.py", "tasks.py", "babel.cfg"]
+PUBLISH_EPOCH = "1764000000"
+PUBLISH_COMMIT = "0123456789abcdef0123456789abcdef01234567"
+SKIP_COPY = shutil.ignore_patterns("__pycache__", "*.pyc", "*.mo")
+
+
+def copy_project(dest, reverse=False):
+    """Copy the project's sources to dest; reverse=True creates files in reverse order."""
+    dest.mkdir(parents=True)
+    for name in (reversed(PROJECT_FILES) if reverse else PROJECT_FILES):
+        source = ROOT / name
+        if source.is_dir():
+            if reverse:
+                files = sorted((p for p in source.rglob("*") if p.is_file() and "__pycache__" not in p.parts
+                                and p.suffix not in (".pyc", ".mo")), reverse=True)
+                for path in files:
+                    target = dest / path.relative_to(ROOT)
+                    target.parent.mkdir(parents=True, exist_ok=True)
+                    shutil.copyfile(path, target)
+            else:
+                shutil.copytree(source, dest / name, ignore=SKIP_COPY)
+        else:
+            shutil.copyfile(source, dest / name)
+    return dest
+
+
+def run_invoke(project, *args, env=None):
+    """`invoke ARGS` in project (its own tasks.py); returns CompletedProcess."""
+    run_env = {**os.environ, "COLUMNS": "200", **(env or {})}
+    return subprocess.run([sys.executable, "-m", "invoke", *args], cwd=project, capture_output=True,
+                          text=True, env=run_env)
+
+
+def publish_copy(dest, env, reverse=False):
+    project = copy_project(dest, reverse=reverse)
+    result = run_invoke(project, "publish", "--output", str(project / "output"),
+                        env={"SOURCE_DATE_EPOCH": PUBLISH_EPOCH, "BUILD_COMMIT": PUBLISH_COMMIT, **env})
+    assert result.returncode == 0, result.stdout + result.stderr
+    return project / "output"
+
+
+@pytest.fixture(scope="session")
+def published_pair(tmp_path_factory):
+    """The real site published twice, from two folders, in different TZ/LANG/hash seeds."""
+    base = tmp_path_factory.mktemp("published")
+    first = publish_copy(base / "one" / "project", {"TZ": "Pacific/Auckland", "LANG": "de_DE.UTF-8",
+                                                    "LC_ALL": "de_DE.UTF-8", "PYTHONHASHSEED": "1"})
+    second = publish_copy(base / "two" / "deeper" / "elsewhere", {"TZ": "America/Los_Angeles", "LANG": "C",
+                                                                  "LC_ALL": "C", "PYTHONHASHSEED": "2"},
+                          reverse=True)
+    return first, second
+
+
+@pytest.fixture(scope="session")
+def published(published_pair):
+    """Output folder of the real site built by `invoke publish` (do not modify it)."""
+    return published_pair[0]

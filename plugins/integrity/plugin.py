@@ -1,0 +1,78 @@
+"""Pelican side: the public key and the verification files, for templates."""
+
+import logging
+import os
+import posixpath
+
+from jinja2 import pass_context
+from pelican import signals
+
+from .files import BUNDLES, MANIFEST, SIGNATURE, SUMS
+
+logger = logging.getLogger(__name__)
+
+DEFAULTS = {
+    # minisign public key file (two lines) shown on the verify page.
+    "public_key": "",
+    # Slugs of the pages the footer links to (content/pages/<slug>.<lang>.md).
+    "verify_page": "verify",
+    "copies_page": "copies",
+    # True when the publish pipeline adds SHA256SUMS, the signature and the
+    # archives to the output (publishconf.py): only then are they linked.
+    "published": False,
+}
+
+
+class PublicKeyError(SystemExit):
+    """INTEGRITY['public_key'] does not name a readable minisign public key.
+
+    A SystemExit: the build stops with the message and status 1, no traceback.
+    """
+
+    def __init__(self, message):
+        super().__init__(f"integrity: {message}")
+
+
+def config(settings):
+    raw = settings.get("INTEGRITY", {})
+    for key in raw:
+        if key not in DEFAULTS:
+            logger.error("integrity: unknown INTEGRITY key %r", key)
+    return {**DEFAULTS, **raw}
+
+
+def read_public_key(path):
+    """{"comment", "key", "text"} of a minisign public key file."""
+    try:
+        with open(path, encoding="utf-8") as handle:
+            lines = [line.strip() for line in handle if line.strip()]
+    except OSError as exc:
+        raise PublicKeyError(f"INTEGRITY['public_key']: cannot read {path}: {exc.strerror}") from exc
+    if len(lines) != 2 or not lines[0].startswith("untrusted comment:"):
+        raise PublicKeyError(f"{path}: not a minisign public key (expected a comment line and a key line)")
+    return {"comment": lines[0], "key": lines[1], "text": "\n".join(lines) + "\n"}
+
+
+@pass_context
+def root_file(context, name):
+    """URL of a file at the output root, from the current sub-site's root."""
+    main = context.get("main_lang", context["DEFAULT_LANG"])
+    root = context["relpath_to_site"](context["DEFAULT_LANG"], main) if "relpath_to_site" in context else "."
+    return posixpath.normpath(posixpath.join(root, name))
+
+
+def add_to_context(generator):
+    conf = config(generator.settings)
+    key = read_public_key(conf["public_key"]) if conf["public_key"] else None
+    generator.context["INTEGRITY"] = {
+        **conf,
+        "key": key,
+        "files": {"sums": SUMS, "signature": SIGNATURE, "manifest": MANIFEST, "bundles": list(BUNDLES)},
+    }
+    env = getattr(generator, "env", None)
+    if env is not None:
+        env.globals["root_file"] = root_file
+
+
+def register():
+    signals.generator_init.connect(add_to_context)

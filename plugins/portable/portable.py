@@ -1,0 +1,164 @@
+"""Relative Atom feeds, and self-contained 404 pages in every folder."""
+
+import base64
+import hashlib
+import logging
+import os
+import posixpath
+import re
+import uuid
+from urllib.parse import urlsplit
+
+from pelican import signals
+from pelican.generators import Generator
+
+from buildinfo import current
+
+logger = logging.getLogger(__name__)
+
+DEFAULTS = {
+    # Stylesheet (in the theme's static folder) inlined into 404 pages.
+    "stylesheet": "css/site.css",
+    # Name of the not-found page written into every folder.
+    "not_found": "404.html",
+}
+LINK_ATTR = re.compile(r'(\s(?:href|src)=")([^"]*)(")')
+
+
+def config(settings):
+    raw = settings.get("PORTABLE", {})
+    for key in raw:
+        if key not in DEFAULTS:
+            logger.error("portable: unknown PORTABLE key %r", key)
+    return {**DEFAULTS, **raw}
+
+
+# ---------------------------------------------------------------- feeds
+
+
+def stable_id(settings, path):
+    """A urn:uuid for a path of the output, the same on every copy and build."""
+    return uuid.uuid5(uuid.NAMESPACE_URL, f"{settings['SITENAME']}|{path}").urn
+
+
+def site_prefix(siteurl):
+    """Output-root path of the sub-site, from its SITEURL ("/de" -> "de")."""
+    return siteurl.strip("/")
+
+
+def relative(from_dir, target):
+    """`target` (output-root path) as a link from the folder `from_dir`."""
+    return posixpath.relpath(target, from_dir or ".")
+
+
+def resolve(base_dir, href):
+    """Output-root path of a link found in a page of folder base_dir, or None to keep it."""
+    parts = urlsplit(href)
+    if parts.scheme or parts.netloc or not parts.path:
+        return None
+    path = parts.path
+    if path.startswith("/"):
+        target = path.lstrip("/")
+    else:
+        target = posixpath.normpath(posixpath.join(base_dir, path))
+    if path.endswith("/"):
+        target = posixpath.join(target, "index.html")
+    suffix = ("?" + parts.query if parts.query else "") + ("#" + parts.fragment if parts.fragment else "")
+    return target, suffix
+
+
+def feed_generated(context, feed):
+    """Make every link of an Atom feed relative to the feed file."""
+    siteurl = context.get("SITEURL", "")
+    feed_url = feed.feed.get("feed_url") or ""
+    if any(urlsplit(url).scheme or urlsplit(url).netloc for url in (siteurl, feed_url)):
+        return  # absolute links are fine in a feed published at one address
+    prefix = site_prefix(siteurl)
+    # FEED_DOMAIN "." makes feed_url the feed's path from the sub-site root.
+    feed_path = posixpath.normpath(posixpath.join(prefix, feed_url[2:] if feed_url.startswith("./") else feed_url))
+    feed_dir = posixpath.dirname(feed_path)
+    feed.feed["feed_url"] = posixpath.basename(feed_path)
+    feed.feed["link"] = relative(feed_dir, posixpath.join(prefix, "index.html"))
+    feed.feed["id"] = stable_id(context, feed_path)
+    # Pelican renders an entry's HTML with SITEURL, which is "" on the main
+    # site: its {filename} links then look page-relative but are relative to
+    # the site root.  Render again with a root-absolute SITEURL ("/", "/de")
+    # so that root-based and page-relative links can be told apart.
+    articles = {}
+    for article in context.get("articles", []):
+        for member in (article, *article.translations):
+            articles.setdefault(posixpath.join(siteurl, member.url), member)
+    root_url = "/" + prefix
+    for item in feed.items:
+        article = articles.get(item["link"])
+        if article is not None and item.get("content") is not None:
+            item["content"] = article.get_content(root_url)
+        page = posixpath.normpath(item["link"].lstrip("/")) if item["link"].startswith("/") \
+            else posixpath.normpath(posixpath.join(prefix, item["link"]))
+        page_dir = posixpath.dirname(page)
+        item["link"] = relative(feed_dir, page)
+        item["unique_id"] = stable_id(context, page)
+
+        def rewrite(match, page_dir=page_dir):
+            found = resolve(page_dir, match.group(2))
+            if found is None:
+                return match.group(0)
+            target, suffix = found
+            return match.group(1) + relative(feed_dir, target) + suffix + match.group(3)
+
+        for key in ("content", "description"):
+            if item.get(key):
+                item[key] = LINK_ATTR.sub(rewrite, item[key])
+    if not feed.items:
+        # feedgenerator would write the clock's time into an empty feed.
+        build_time = current(context).time
+        feed.latest_post_date = lambda: build_time
+
+
+# ---------------------------------------------------------------- 404 pages
+
+
+def inline_assets(settings):
+    """The stylesheet text and its CSP hash."""
+    conf = config(settings)
+    with open(os.path.join(settings["THEME"], "static", conf["stylesheet"]), encoding="utf-8") as handle:
+        css = handle.read()
+    digest = base64.b64encode(hashlib.sha256(css.encode("utf-8")).digest()).decode("ascii")
+    return {"css": css, "css_hash": f"'sha256-{digest}'"}
+
+
+def add_to_context(generator):
+    generator.context["NOT_FOUND"] = inline_assets(generator.settings)
+
+
+class NotFoundPages(Generator):
+    """Writes the 404 template into every section folder of the (sub-)site.
+
+    The site root's 404.html comes from DIRECT_TEMPLATES.
+    """
+
+    def generate_context(self):
+        pass
+
+    def generate_output(self, writer):
+        name = config(self.settings)["not_found"]
+        if "404" not in self.settings.get("DIRECT_TEMPLATES", []):
+            return
+        template = self.get_template("404")
+        folders = sorted({posixpath.dirname(category.save_as) for category, _ in self.context.get("categories", [])
+                          if category.save_as})
+        for folder in folders:
+            if not folder:
+                continue
+            writer.write_file(posixpath.join(folder, name), template, self.context, relative_urls=True,
+                              template_name="404", url=posixpath.join(folder, name))
+
+
+def get_generators(pelican_obj):
+    return NotFoundPages
+
+
+def register():
+    signals.generator_init.connect(add_to_context)
+    signals.feed_generated.connect(feed_generated)
+    signals.get_generators.connect(get_generators)
