@@ -120,7 +120,11 @@ PLUGINS = [
     "content_checks",
     "pelican.plugins.i18n_subsites",
     "multilang",
+    "mirrors",
 ]
+# Mirror list, mirrors page, mirrors.json and trace.json (plugins/mirrors);
+# the list itself is content/mirrors.yml.  Keys: see plugins/mirrors/plugin.py.
+MIRRORS = {}
 
 LOAD_CONTENT_CACHE = False
 CACHE_CONTENT = False
