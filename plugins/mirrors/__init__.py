@@ -20,5 +20,6 @@ from a stale or tampered one.  This package does both halves:
   precompressed files (``invoke precompress``).
 """
 
+from . import check, deploy, precompress  # noqa: F401
 from .data import KINDS, Mirror, MirrorListError, load_mirrors  # noqa: F401
 from .plugin import register  # noqa: F401

@@ -18,6 +18,7 @@ rsync           dest (``[user@]host:/path`` or a local path); ssh_key_env,
                 the current release), then atomically renames a new symlink
                 over ``dest/current`` and points ``dest/previous`` at the old
                 one.  The web server's root is ``dest/current``.
+                precompress (false): add .gz/.br twins (see precompress.py).
 s3              bucket; prefix (""); endpoint_url (AWS when empty) or
                 endpoint_url_env; region (us-east-1); access_key_env
                 (AWS_ACCESS_KEY_ID); secret_key_env (AWS_SECRET_ACCESS_KEY);
@@ -25,7 +26,7 @@ s3              bucket; prefix (""); endpoint_url (AWS when empty) or
 ipfs            out (folder for the CAR and its record).  Writes
                 ``<build id>.car`` and ``<build id>.car.json`` (root CID,
                 import settings, tool version) and ``latest.json``.
-local           path (a folder, a USB stick); delete (true).
+local           path (a folder, a USB stick); delete (true); precompress (false).
 """
 
 import datetime
@@ -47,11 +48,11 @@ logger = logging.getLogger(__name__)
 
 KIND_FIELDS = {
     "git-pages": {"remote", "remote_env", "branch", "cname", "message"},
-    "rsync": {"dest", "ssh_key_env", "ssh_port", "known_hosts_env", "keep"},
+    "rsync": {"dest", "ssh_key_env", "ssh_port", "known_hosts_env", "keep", "precompress"},
     "s3": {"bucket", "prefix", "endpoint_url", "endpoint_url_env", "region", "access_key_env",
            "secret_key_env", "delete", "cache_control"},
     "ipfs": {"out"},
-    "local": {"path", "delete"},
+    "local": {"path", "delete", "precompress"},
 }
 REQUIRED = {
     "git-pages": [("remote", "remote_env")],
@@ -324,9 +325,22 @@ def _rsync_target(conf, tmp):
     return RsyncTarget(conf, keyfile, known)
 
 
+def staged(conf, output, tmp):
+    """The folder to upload: the output, or a copy with precompressed twins."""
+    if not conf.get("precompress"):
+        return output
+    from .precompress import precompress
+
+    stage = Path(tmp) / "stage"
+    shutil.copytree(output, stage)
+    precompress(stage)
+    return stage
+
+
 def deploy_rsync(name, conf, output):
     with tempfile.TemporaryDirectory(prefix="deploy-ssh-") as tmp:
         target = _rsync_target(conf, tmp)
+        output = staged(conf, output, tmp)
         release = release_name(output)
         old = target.deploy(output, release)
     return f"release {release} is current" + (f" (previous: {old})" if old else "")
@@ -468,6 +482,11 @@ def deploy_ipfs(name, conf, output):
 # ---------------------------------------------------------------- local folder
 
 def deploy_local(name, conf, output):
+    with tempfile.TemporaryDirectory(prefix="deploy-local-") as tmp:
+        return _deploy_local(conf, staged(conf, output, tmp))
+
+
+def _deploy_local(conf, output):
     dest = Path(conf["path"])
     dest.mkdir(parents=True, exist_ok=True)
     files = output_files(output)
