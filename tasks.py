@@ -192,8 +192,10 @@ def mirrors_package():
 
 @task(help={"target": "name of one target in deploy/targets.yml (repeatable)",
             "all": "deploy every target", "output": "folder to deploy (default output/)",
-            "targets": "targets file (default deploy/targets.yml)"}, iterable=["target"])
-def deploy(c, target=None, all=False, output=None, targets=None):
+            "targets": "targets file (default deploy/targets.yml)",
+            "list": "print the configured target names as JSON (for a CI matrix) and stop"},
+      iterable=["target"])
+def deploy(c, target=None, all=False, output=None, targets=None, list=False):
     """Publish the built output to deploy targets; a failing target does not stop the others.
 
     Secrets come only from environment variables named in the targets file.
@@ -205,7 +207,12 @@ def deploy(c, target=None, all=False, output=None, targets=None):
         configured = deploytools.load_targets(path)
     except deploytools.DeployConfigError as exc:
         raise Exit(str(exc)) from exc
-    names = list(configured) if all else list(target or [])
+    if list:
+        import json
+
+        print(json.dumps(sorted(configured)))
+        return
+    names = sorted(configured) if all else [*(target or [])]
     if not names:
         raise Exit(f"name a target with --target NAME or use --all (targets in {path}: "
                    f"{', '.join(configured) or 'none configured'})")

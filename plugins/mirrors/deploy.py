@@ -39,6 +39,7 @@ import shlex
 import shutil
 import subprocess
 import tempfile
+from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -527,12 +528,15 @@ def deploy_one(name, conf, output):
     return Result(name, True, message)
 
 
-def deploy(targets, names, output):
-    """Deploy each named target in turn; one failing does not stop the others."""
+def deploy(targets, names, output, parallel=True):
+    """Deploy the named targets, in parallel; one failing does not stop the others."""
     output = Path(output)
     if not (output / "index.html").is_file():
         raise DeployError(f"{output} has no built site (no index.html): run `invoke build` first")
     if not (output / "SHA256SUMS").is_file():
         logger.warning("deploy: %s has no SHA256SUMS: run `invoke publish` and `invoke sign` first "
                        "so that mirrors can be checked", output)
-    return [deploy_one(name, targets[name], output) for name in names]
+    if not parallel or len(names) < 2:
+        return [deploy_one(name, targets[name], output) for name in names]
+    with ThreadPoolExecutor(max_workers=min(8, len(names))) as pool:
+        return list(pool.map(lambda name: deploy_one(name, targets[name], output), names))
