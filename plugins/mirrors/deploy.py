@@ -386,8 +386,8 @@ def s3_client(conf):
     from botocore.config import Config
 
     endpoint = conf.get("endpoint_url") or from_env(conf, "endpoint_url_env", required=False) or None
-    access = from_env({"k": conf.get("access_key_env", "AWS_ACCESS_KEY_ID")}, "k")
-    secret = from_env({"k": conf.get("secret_key_env", "AWS_SECRET_ACCESS_KEY")}, "k")
+    access = from_env({"access_key_env": "AWS_ACCESS_KEY_ID", **conf}, "access_key_env")
+    secret = from_env({"secret_key_env": "AWS_SECRET_ACCESS_KEY", **conf}, "secret_key_env")
     return boto3.client("s3", endpoint_url=endpoint, region_name=conf.get("region") or "us-east-1",
                         aws_access_key_id=access, aws_secret_access_key=secret,
                         config=Config(retries={"max_attempts": 3}, s3={"addressing_style": "path"}))
