@@ -72,8 +72,9 @@ def display_path(settings, path):
 
 def qr_svg(url, scale):
     """An inline SVG QR code of `url` (no XML declaration, no inline style)."""
-    return segno.make(url, error="m", micro=False).svg_inline(scale=scale, border=2, svgclass="qr", lineclass=None,
-                                                              omitsize=False)
+    # A white quiet zone (border 4) keeps it scannable on a dark background.
+    return segno.make(url, error="m", micro=False).svg_inline(scale=scale, border=4, dark="#000", light="#fff",
+                                                              svgclass="qr", lineclass=None, title=url, omitsize=True)
 
 
 def load(settings):
