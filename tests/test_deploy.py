@@ -308,3 +308,11 @@ def test_unknown_target_name(tmp_path):
 
 def test_real_targets_file_lists_no_invented_host():
     assert deploytools.load_targets(ROOT / "deploy" / "targets.yml") == {}
+
+
+def test_git_remote_from_the_environment_is_never_shown(site, tmp_path, monkeypatch):
+    secret_remote = str(tmp_path / "token-s3cr3t" / "missing.git")
+    monkeypatch.setenv("TEST_PAGES_REMOTE", secret_remote)
+    result = deploytools.deploy_one("pages", {"kind": "git-pages", "remote_env": "TEST_PAGES_REMOTE"}, site)
+    assert not result.ok
+    assert "s3cr3t" not in result.message and "***" in result.message

@@ -179,21 +179,31 @@ def read_trace(output):
         return {}
 
 
-def run(cmd, **kwargs):
-    """Run a command; DeployError with its output when it fails."""
+def redact(text, secrets):
+    for secret in secrets:
+        if secret:
+            text = text.replace(secret, "***")
+    return text
+
+
+def run(cmd, secrets=(), **kwargs):
+    """Run a command; DeployError with its output (secrets masked) when it fails."""
     try:
         return subprocess.run(cmd, check=True, capture_output=True, text=True, **kwargs)
     except FileNotFoundError as exc:
         raise DeployError(f"{cmd[0]} is not installed") from exc
     except subprocess.CalledProcessError as exc:
         shown = " ".join(shlex.quote(str(part)) for part in cmd)
-        raise DeployError(f"`{shown}` failed: {(exc.stderr or exc.stdout).strip()}") from exc
+        message = f"`{shown}` failed: {(exc.stderr or exc.stdout).strip()}"
+        # Not chained: the original exception holds the command line, secrets included.
+        raise DeployError(redact(message, secrets)) from None
 
 
 # ---------------------------------------------------------------- git pages
 
 def deploy_git_pages(name, conf, output):
     remote = conf.get("remote") or from_env(conf, "remote_env")
+    secrets = [remote] if conf.get("remote_env") else []
     branch = conf.get("branch") or "gh-pages"
     trace = read_trace(output)
     message = conf.get("message") or f"Site build {trace.get('build_id', '')} ({trace.get('commit', '')[:10]})".strip()
@@ -213,13 +223,14 @@ def deploy_git_pages(name, conf, output):
         run([*git, "config", "core.autocrlf", "false"], env=env)
         parent = []
         fetched = subprocess.run([*git, "fetch", "-q", "--depth=1", remote, f"refs/heads/{branch}"],
-                                 capture_output=True, text=True, env=env)
+                                 capture_output=True, text=True, env={**env, "GIT_TERMINAL_PROMPT": "0"})
         if fetched.returncode == 0:
             parent = ["-p", run([*git, "rev-parse", "FETCH_HEAD"], env=env).stdout.strip()]
         run([*git, "add", "-A", "-f", "."], env=env)
         tree = run([*git, "write-tree"], env=env).stdout.strip()
         commit = run([*git, "commit-tree", tree, *parent, "-m", message], env=env).stdout.strip()
-        run([*git, "push", "-q", "--force", remote, f"{commit}:refs/heads/{branch}"], env=env)
+        run([*git, "push", "-q", "--force", remote, f"{commit}:refs/heads/{branch}"], secrets=secrets,
+            env={**env, "GIT_TERMINAL_PROMPT": "0"})
     return f"pushed {commit[:10]} to branch {branch}"
 
 
