@@ -316,3 +316,41 @@ def test_git_remote_from_the_environment_is_never_shown(site, tmp_path, monkeypa
     result = deploytools.deploy_one("pages", {"kind": "git-pages", "remote_env": "TEST_PAGES_REMOTE"}, site)
     assert not result.ok
     assert "s3cr3t" not in result.message and "***" in result.message
+
+
+FAKE_SSH = """#!/bin/sh
+# Stands in for ssh: skips the options and the host, runs the command here
+# through a shell, as sshd runs it through the remote user's shell.
+while [ $# -gt 0 ]; do
+  case "$1" in
+    -o|-p|-i|-l) shift 2 ;;
+    -*) shift ;;
+    *) break ;;
+  esac
+done
+echo "$1" >> "$(dirname "$0")/hosts.log"
+shift
+exec sh -c "$*"
+"""
+
+
+def test_rsync_over_ssh_command_path(site, tmp_path, monkeypatch):
+    """The remote code path (commands and rsync through `ssh HOST`), with ssh replaced by a local stand-in."""
+    bindir = tmp_path / "bin"
+    bindir.mkdir()
+    (bindir / "ssh").write_text(FAKE_SSH)
+    (bindir / "ssh").chmod(0o755)
+    monkeypatch.setenv("PATH", f"{bindir}{os.pathsep}{os.environ['PATH']}")
+    monkeypatch.setenv("TEST_DEPLOY_KEY", "-----BEGIN OPENSSH PRIVATE KEY-----\nnot a key\n-----END OPENSSH PRIVATE KEY-----")
+    dest = tmp_path / "srv" / "site with space"
+    conf = {"kind": "rsync", "dest": f"deploy@mirror.example:{dest}", "ssh_key_env": "TEST_DEPLOY_KEY", "ssh_port": 2222}
+    site_b = variant(site, tmp_path / "b", b"\n<!-- B -->\n")
+    for folder in (site, site_b):
+        result = deploytools.deploy_one("web", conf, folder)
+        assert result.ok, result.message
+    assert tree(dest / "current") == tree(site_b)
+    assert tree(dest / "previous") == tree(site)
+    # Our commands name user@host; rsync splits it into `-l deploy mirror.example`.
+    assert set((bindir / "hosts.log").read_text().split()) == {"deploy@mirror.example", "mirror.example"}
+    assert deploytools.rollback("web", conf).startswith("release ")
+    assert tree(dest / "current") == tree(site)
