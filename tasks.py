@@ -273,13 +273,13 @@ def check_mirrors(c, mirrors=None, max_age=48.0, sample=5, json=None, public_key
     """Check every mirror: fresh, stale, tampered or unreachable; exit 1 if an official one is not fresh."""
     package = mirrors_package()
     check = package.check
-    key = public_key or CONFIG["public_key"]
-    if not os.path.isfile(key):
-        raise Exit(f"no minisign public key at {key}: pass --public-key")
     try:
         listed = package.load_mirrors(mirrors or CONFIG["mirrors"]).mirrors
     except package.MirrorListError as exc:
         raise Exit(str(exc)) from exc
+    key = public_key or CONFIG["public_key"]
+    if listed and not os.path.isfile(key):
+        raise Exit(f"no minisign public key at {key}: pass --public-key")
     reports = check.check_all(listed, key, max_age_hours=float(max_age), sample=int(sample),
                               seed=None if seed is None else int(seed), timeout=float(timeout),
                               ipfs_gateway=ipfs_gateway, tor_proxy=tor_proxy)

@@ -161,7 +161,26 @@ def test_bad_signature_and_altered_twin_are_tampering(tmp_path, network, keys):
 
 
 def test_missing_public_key_is_a_clear_error(tmp_path):
-    result = subprocess.run([sys.executable, "-m", "invoke", "check-mirrors", "--public-key",
-                             str(tmp_path / "none.pub")], cwd=ROOT, capture_output=True, text=True)
+    mirrors_file = mirror_list(tmp_path / "m.yml", ["http://127.0.0.1:9/"])
+    result = subprocess.run([sys.executable, "-m", "invoke", "check-mirrors", "--mirrors", str(mirrors_file),
+                             "--public-key", str(tmp_path / "none.pub")], cwd=ROOT, capture_output=True, text=True)
     assert result.returncode == 1
     assert "no minisign public key at" in result.stderr and "Traceback" not in result.stderr
+
+
+def test_real_list_has_no_mirror_and_passes(tmp_path):
+    result = subprocess.run([sys.executable, "-m", "invoke", "check-mirrors", "--json", str(tmp_path / "r.json")],
+                            cwd=ROOT, capture_output=True, text=True)
+    assert result.returncode == 0, result.stderr
+    assert result.stdout.strip() == "no mirrors listed"
+    assert json.loads((tmp_path / "r.json").read_text())["mirrors"] == []
+
+
+def test_bad_mirror_list_is_a_clear_error(tmp_path):
+    bad = tmp_path / "m.yml"
+    bad.write_text("mirrors:\n  - url: https://x.example/\n    kind: web\n    added: 2024-06-01\n")
+    result = subprocess.run([sys.executable, "-m", "invoke", "check-mirrors", "--mirrors", str(bad)],
+                            cwd=ROOT, capture_output=True, text=True)
+    assert result.returncode == 1
+    assert f"{bad}:2: kind must be one of https, onion, ipfs, git-pages, object-storage, got 'web'" in result.stderr
+    assert "Traceback" not in result.stderr
