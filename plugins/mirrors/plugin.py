@@ -188,7 +188,15 @@ def get_generators(pelican_obj):
     return MirrorsGenerator
 
 
+def finalized(pelican_obj):
+    # Sub-sites finish inside the main site's run; forget the list once the
+    # whole build is done, so that the next build in this process reads it anew.
+    if is_main_site(pelican_obj.settings):
+        STATE.__init__()
+
+
 def register():
     signals.initialized.connect(initialized)
+    signals.finalized.connect(finalized)
     signals.generator_init.connect(add_to_context)
     signals.get_generators.connect(get_generators)
