@@ -108,6 +108,9 @@ def ordered(mirrors):
 
 
 def add_to_context(generator):
+    if STATE.mirrors is None:
+        # `pelican -r` runs again without `initialized`: read the list anew.
+        load(generator.settings)
     conf = config(generator.settings)
     mirrors = ordered(STATE.mirrors or [])
     generator.context["MIRRORS"] = mirrors
