@@ -287,7 +287,7 @@ class RsyncTarget:
         q = shlex.quote
         old = self.current()
         self.sh(f"set -e; mkdir -p {q(self.path)}/releases")
-        cmd = ["rsync", "-rlt", "--checksum", "--delete", "--chmod=D755,F644"]
+        cmd = ["rsync", "-rlt", "--checksum", "--delete", "--chmod=D755,F644", "--protect-args"]
         if self.host:
             cmd += ["-e", " ".join(q(part) for part in self.ssh)]
         if old:
