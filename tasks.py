@@ -204,7 +204,7 @@ def deploy(c, target=None, all=False, output=None, targets=None, list=False):
     deploytools = mirrors_package().deploy
     path = targets or CONFIG["targets"]
     try:
-        configured = deploytools.load_targets(path)
+        configured = deploytools.load_targets(path, base=str(HERE))
     except deploytools.DeployConfigError as exc:
         raise Exit(str(exc)) from exc
     if list:
@@ -237,7 +237,7 @@ def rollback(c, target, targets=None):
     deploytools = mirrors_package().deploy
     path = targets or CONFIG["targets"]
     try:
-        configured = deploytools.load_targets(path)
+        configured = deploytools.load_targets(path, base=str(HERE))
         if target not in configured:
             raise Exit(f"unknown target {target}; {path} has: {', '.join(configured) or 'none'}")
         print(deploytools.rollback(target, configured[target]))

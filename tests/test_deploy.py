@@ -354,3 +354,17 @@ def test_rsync_over_ssh_command_path(site, tmp_path, monkeypatch):
     assert set((bindir / "hosts.log").read_text().split()) == {"deploy@mirror.example", "mirror.example"}
     assert deploytools.rollback("web", conf).startswith("release ")
     assert tree(dest / "current") == tree(site)
+
+
+def test_relative_paths_are_taken_from_the_project_folder(tmp_path):
+    path = write_targets(tmp_path / "targets.yml", {
+        "usb": {"kind": "local", "path": "copies/usb"},
+        "car": {"kind": "ipfs", "out": "dist/ipfs"},
+        "web": {"kind": "rsync", "dest": "deploy@host.example:srv/site"},
+        "near": {"kind": "rsync", "dest": "releases/site"},
+    })
+    targets = deploytools.load_targets(path, base="/project")
+    assert targets["usb"]["path"] == "/project/copies/usb"
+    assert targets["car"]["out"] == "/project/dist/ipfs"
+    assert targets["web"]["dest"] == "deploy@host.example:srv/site"
+    assert targets["near"]["dest"] == "/project/releases/site"

@@ -119,8 +119,12 @@ class Result:
 
 # ---------------------------------------------------------------- config
 
-def load_targets(path):
-    """{name: settings} from the targets file; DeployConfigError on any problem."""
+def load_targets(path, base=None):
+    """{name: settings} from the targets file; DeployConfigError on any problem.
+
+    Relative local paths (ipfs `out`, local `path`, a local rsync `dest`) are
+    taken from `base` (the project folder for the tasks; else the current one).
+    """
     try:
         with open(path, encoding="utf-8") as handle:
             data = yaml.safe_load(handle)
@@ -151,7 +155,19 @@ def load_targets(path):
                 problems.append(f"target {name!r}: {kind} needs {' or '.join(alternatives)}")
     if problems:
         raise DeployConfigError(f"{path}: " + "; ".join(problems))
+    if base is not None:
+        for conf in targets.values():
+            for key in ("out", "path", "dest"):
+                value = conf.get(key)
+                if value and not os.path.isabs(value) and not (key == "dest" and is_remote(value)):
+                    conf[key] = os.path.join(base, value)
     return targets
+
+
+def is_remote(dest):
+    """`[user@]host:/path` rather than a local path."""
+    host, sep, _path = dest.partition(":")
+    return bool(sep) and "/" not in host
 
 
 def from_env(conf, key, required=True):
@@ -241,8 +257,8 @@ class RsyncTarget:
 
     def __init__(self, conf, keyfile=None, known_hosts=None):
         dest = conf["dest"]
-        host, sep, path = dest.partition(":")
-        if sep and "/" not in host:
+        if is_remote(dest):
+            host, _sep, path = dest.partition(":")
             self.host, self.path = host, path.rstrip("/") or "/"
         else:
             self.host, self.path = None, os.path.abspath(dest)
