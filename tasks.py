@@ -212,6 +212,9 @@ def deploy(c, target=None, all=False, output=None, targets=None, list=False):
 
         print(json.dumps(sorted(configured)))
         return
+    if all and not configured:
+        print(f"no deploy targets configured in {path}")
+        return
     names = sorted(configured) if all else [*(target or [])]
     if not names:
         raise Exit(f"name a target with --target NAME or use --all (targets in {path}: "
