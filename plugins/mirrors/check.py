@@ -204,6 +204,15 @@ def check_mirror(mirror, fetcher, public_key, max_age, now, sample, rng):
     return report
 
 
+def check_one(mirror, *args):
+    """check_mirror, with any unexpected failure reported on that mirror only."""
+    try:
+        return check_mirror(mirror, *args)
+    except Exception as exc:  # noqa: BLE001 - one odd server must not hide the others' results
+        return Report(mirror.url, mirror.kind, mirror.official, "unreachable",
+                      f"check failed: {type(exc).__name__}: {exc}")
+
+
 def check_all(mirrors, public_key, max_age_hours=48.0, sample=5, seed=None, timeout=20,
               ipfs_gateway="", tor_proxy="", now=None):
     """Reports for every mirror, checked in parallel, in the list's order."""
@@ -213,7 +222,7 @@ def check_all(mirrors, public_key, max_age_hours=48.0, sample=5, seed=None, time
     seeds = random.Random(seed)
     rngs = [random.Random(seeds.random()) for _ in mirrors]
     with ThreadPoolExecutor(max_workers=8) as pool:
-        futures = [pool.submit(check_mirror, mirror, fetcher, public_key, max_age, now, sample, rng)
+        futures = [pool.submit(check_one, mirror, fetcher, public_key, max_age, now, sample, rng)
                    for mirror, rng in zip(mirrors, rngs)]
         return [future.result() for future in futures]
 
