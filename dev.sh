@@ -2,7 +2,8 @@
 # One-command set-up for a fresh machine with Python 3.11.
 #   ./dev.sh serve   create .venv, install, build every language, serve at http://localhost:8000
 #   ./dev.sh test    create .venv, install test dependencies (and the Debian packages
-#                    the browser and signature tests need), run the whole test suite
+#                    the browser and signature tests need, and the npm tools under
+#                    tools/), run the whole test suite
 set -euo pipefail
 cd "$(dirname "$0")"
 PYTHON=${PYTHON:-python3}
@@ -31,6 +32,10 @@ case "${1:-}" in
     shift
     ensure_venv requirements-dev.txt
     if [ -x .ci/system-packages ]; then .ci/system-packages; fi
+    # npm tools pinned by their package-lock.json (ipfs-car for IPFS deploys).
+    if [ ! -d tools/ipfs/node_modules ] || [ tools/ipfs/package-lock.json -nt tools/ipfs/node_modules ]; then
+      npm ci --prefix tools/ipfs --no-audit --no-fund --loglevel=error
+    fi
     exec "$VENV/bin/python" -m pytest "$@"
     ;;
   *)

@@ -128,6 +128,7 @@ PLUGINS = [
     "events",
     "portable",
     "integrity",
+    "mirrors",
 ]
 # Events (plugins/events): see README "Events".  site_url is the canonical
 # absolute address used only for the URL in .ics files and JSON-LD; empty
@@ -144,6 +145,9 @@ INTEGRITY = {
     "verify_page": "verify",
     "copies_page": "copies",
 }
+# Mirror list, mirrors page, mirrors.json and trace.json (plugins/mirrors);
+# the list itself is content/mirrors.yml.  Keys: see plugins/mirrors/plugin.py.
+MIRRORS = {}
 
 LOAD_CONTENT_CACHE = False
 CACHE_CONTENT = False

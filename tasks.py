@@ -1,7 +1,9 @@
 """Tasks for building, serving and publishing the campaign site.
 
 The Pelican quickstart's tasks (clean, build, rebuild, regenerate, serve,
-reserve, preview, livereload, publish) plus the catalog tasks.  Run
+reserve, preview, livereload, publish) plus the catalog tasks and the
+mirror tasks (deploy, rollback, precompress, check-mirrors; their code is in
+plugins/mirrors/).  Run
 `invoke --list` for the list and `invoke --help TASK` for each.
 """
 
@@ -28,6 +30,8 @@ CONFIG = {
     "translations": str(HERE / "translations"),
     "babel_cfg": str(HERE / "babel.cfg"),
     "public_key": str(HERE / "keys" / "minisign.pub"),
+    "targets": str(HERE / "deploy" / "targets.yml"),
+    "mirrors": str(HERE / "content" / "mirrors.yml"),
     "host": "localhost",
     "port": 8000,
 }
@@ -244,3 +248,122 @@ def bench(c, pieces=100):
     code = subprocess.run([sys.executable, str(HERE / "benchmarks" / "bench.py"), "--pieces", str(pieces)]).returncode
     if code:
         raise Exit("a benchmark goal was missed (see above)", code=code)
+
+
+def mirrors_package():
+    """plugins/mirrors, imported as the package `mirrors` (the deploy and check code)."""
+    plugins = str(HERE / "plugins")
+    if plugins not in sys.path:
+        sys.path.insert(0, plugins)
+    import mirrors
+
+    return mirrors
+
+
+@task(help={"target": "name of one target in deploy/targets.yml (repeatable)",
+            "all": "deploy every target", "output": "folder to deploy (default output/)",
+            "targets": "targets file (default deploy/targets.yml)",
+            "list": "print the configured target names as JSON (for a CI matrix) and stop"},
+      iterable=["target"])
+def deploy(c, target=None, all=False, output=None, targets=None, list=False):
+    """Publish the built output to deploy targets; a failing target does not stop the others.
+
+    Secrets come only from environment variables named in the targets file.
+    Exit status 1 when any target failed (each one's result is printed).
+    """
+    deploytools = mirrors_package().deploy
+    path = targets or CONFIG["targets"]
+    try:
+        configured = deploytools.load_targets(path, base=str(HERE))
+    except deploytools.DeployConfigError as exc:
+        raise Exit(str(exc)) from exc
+    if list:
+        import json
+
+        print(json.dumps(sorted(configured)))
+        return
+    if all and not configured:
+        print(f"no deploy targets configured in {path}")
+        return
+    names = sorted(configured) if all else [*(target or [])]
+    if not names:
+        raise Exit(f"name a target with --target NAME or use --all (targets in {path}: "
+                   f"{', '.join(configured) or 'none configured'})")
+    unknown = [name for name in names if name not in configured]
+    if unknown:
+        raise Exit(f"unknown target {', '.join(unknown)}; {path} has: {', '.join(configured) or 'none'}")
+    try:
+        results = deploytools.deploy(configured, names, output or CONFIG["deploy_path"])
+    except deploytools.DeployError as exc:
+        raise Exit(str(exc)) from exc
+    for result in results:
+        print(f"{'ok    ' if result.ok else 'FAILED'} {result.name}: {result.message}")
+    failed = [result.name for result in results if not result.ok]
+    if failed:
+        raise Exit(f"deploy failed for: {', '.join(failed)}", code=1)
+
+
+@task(help={"target": "name of an rsync target in deploy/targets.yml",
+            "targets": "targets file (default deploy/targets.yml)"})
+def rollback(c, target, targets=None):
+    """Switch an rsync target back to its previous release (one atomic symlink switch)."""
+    deploytools = mirrors_package().deploy
+    path = targets or CONFIG["targets"]
+    try:
+        configured = deploytools.load_targets(path, base=str(HERE))
+        if target not in configured:
+            raise Exit(f"unknown target {target}; {path} has: {', '.join(configured) or 'none'}")
+        print(deploytools.rollback(target, configured[target]))
+    except (deploytools.DeployConfigError, deploytools.DeployError) as exc:
+        raise Exit(f"rollback {target}: {exc}") from exc
+
+
+@task(help={"path": "folder to precompress (default output/)"})
+def precompress(c, path=None):
+    """Write .gz and .br twins beside text files, for nginx gzip_static/brotli_static.
+
+    Run it after `invoke sign`: the twins are not in SHA256SUMS (see README).
+    """
+    folder = path or CONFIG["deploy_path"]
+    if not os.path.isdir(folder):
+        raise Exit(f"{folder} does not exist: build first")
+    count = mirrors_package().precompress.precompress(folder)
+    print(f"precompressed {count} files in {folder}")
+
+
+@task(name="check-mirrors",
+      help={"mirrors": "mirror list (default content/mirrors.yml)",
+            "max_age": "hours after which a mirror's build is stale (default 48)",
+            "sample": "how many random files to compare per mirror (default 5)",
+            "json": "also write the report as JSON to this file ('-' prints JSON instead of the table)",
+            "public_key": "minisign public key (default keys/minisign.pub)",
+            "seed": "seed of the random sample (default: random)",
+            "timeout": "seconds per request (default 20)",
+            "ipfs_gateway": "HTTP gateway for ipfs:// mirrors, e.g. http://127.0.0.1:8080",
+            "tor_proxy": "SOCKS proxy for .onion mirrors, e.g. 127.0.0.1:9050"})
+def check_mirrors(c, mirrors=None, max_age=48.0, sample=5, json=None, public_key=None, seed=None,
+                  timeout=20.0, ipfs_gateway="", tor_proxy=""):
+    """Check every mirror: fresh, stale, tampered or unreachable; exit 1 if an official one is not fresh."""
+    package = mirrors_package()
+    check = package.check
+    try:
+        listed = package.load_mirrors(mirrors or CONFIG["mirrors"]).mirrors
+    except package.MirrorListError as exc:
+        raise Exit(str(exc)) from exc
+    key = public_key or CONFIG["public_key"]
+    if listed and not os.path.isfile(key):
+        raise Exit(f"no minisign public key at {key}: pass --public-key")
+    reports = check.check_all(listed, key, max_age_hours=float(max_age), sample=int(sample),
+                              seed=None if seed is None else int(seed), timeout=float(timeout),
+                              ipfs_gateway=ipfs_gateway, tor_proxy=tor_proxy)
+    document = check.as_json(reports)
+    if json == "-":
+        print(document, end="")
+    else:
+        print(check.table(reports) if reports else "no mirrors listed")
+        if json:
+            Path(json).write_text(document, encoding="utf-8")
+    bad = check.failed_official(reports)
+    if bad:
+        raise Exit(f"{len(bad)} official mirror(s) not fresh: " + ", ".join(f"{r.url} ({r.status})" for r in bad),
+                   code=1)

@@ -1,0 +1,205 @@
+"""Pelican side: mirrors page, footer list, mirrors.json and trace.json."""
+
+import json
+import logging
+import os
+from urllib.parse import urlsplit
+
+import segno
+from pelican import signals
+from pelican.generators import Generator
+
+from .data import MirrorListError, load_mirrors
+
+logger = logging.getLogger(__name__)
+
+DEFAULTS = {
+    # The mirror list, relative to the content folder (settings["PATH"]).
+    "file": "mirrors.yml",
+    # Pages and files the plugin writes.  The page is written in every
+    # language's sub-site; the JSON and the trace only at the output root.
+    "page": "mirrors.html",
+    "json": "mirrors.json",
+    "trace": "trace.json",
+    # How many mirrors the footer of every page lists (official ones first).
+    "footer_count": 3,
+    # Size of one QR module in SVG user units.
+    "qr_scale": 4,
+}
+
+# Mirror kind -> (proto, type) of Bypass Censorship's mirrorSites.json.
+BC_TYPES = {
+    "https": "mirror",
+    "git-pages": "mirror",
+    "object-storage": "mirror",
+    "onion": "tor",
+    "ipfs": "ipfs",
+}
+
+
+class State:
+    """The mirror list of the running build; reset when a build starts."""
+
+    def __init__(self):
+        self.mirrors = None
+        self.main_domain = ""
+        self.qr = {}
+
+
+STATE = State()
+
+
+def config(settings):
+    user = settings.get("MIRRORS", {})
+    for key in user:
+        if key not in DEFAULTS:
+            logger.error("mirrors: unknown MIRRORS key %r", key)
+    return {**DEFAULTS, **user}
+
+
+def is_main_site(settings):
+    return settings["DEFAULT_LANG"] not in settings.get("I18N_SUBSITES", {})
+
+
+def list_path(settings):
+    return os.path.join(settings["PATH"], config(settings)["file"])
+
+
+def display_path(settings, path):
+    """`path` relative to the project (the content folder's parent)."""
+    return os.path.relpath(path, os.path.dirname(os.path.abspath(settings["PATH"])))
+
+
+def qr_svg(url, scale):
+    """An inline SVG QR code of `url` (no XML declaration, no inline style)."""
+    # A white quiet zone (border 4) keeps it scannable on a dark background.
+    return segno.make(url, error="m", micro=False).svg_inline(scale=scale, border=4, dark="#000", light="#fff",
+                                                              svgclass="qr", lineclass=None, title=url, omitsize=True)
+
+
+def load(settings):
+    """Read and check the mirror list once per build (main site)."""
+    from content_checks import Problem, report
+
+    STATE.__init__()
+    path = list_path(settings)
+    try:
+        mirror_list = load_mirrors(path)
+    except MirrorListError as exc:
+        shown = display_path(settings, path)
+        report([Problem(shown, line, message) for line, message in exc.problems])
+        return
+    STATE.mirrors = mirror_list.mirrors
+    STATE.main_domain = mirror_list.main_domain
+    scale = config(settings)["qr_scale"]
+    STATE.qr = {mirror.url: qr_svg(mirror.url, scale) for mirror in STATE.mirrors}
+
+
+def initialized(pelican_obj):
+    settings = pelican_obj.settings
+    config(settings)
+    if is_main_site(settings) or STATE.mirrors is None:
+        load(settings)
+
+
+def ordered(mirrors):
+    """Official mirrors first, then the others, each in the file's order."""
+    return sorted(mirrors, key=lambda mirror: not mirror.official)
+
+
+def add_to_context(generator):
+    if STATE.mirrors is None:
+        # `pelican -r` runs again without `initialized`: read the list anew.
+        load(generator.settings)
+    conf = config(generator.settings)
+    mirrors = ordered(STATE.mirrors or [])
+    generator.context["MIRRORS"] = mirrors
+    generator.context["MIRRORS_FOOTER"] = mirrors[: conf["footer_count"]]
+    generator.context["MIRRORS_PAGE"] = conf["page"]
+    generator.context["MIRRORS_JSON"] = conf["json"]
+    generator.context["MIRROR_QR"] = STATE.qr
+
+
+def stamp(date):
+    return f"{date:%Y-%m-%d} 00:00:00.000000"
+
+
+def mirror_sites(mirrors, main_domain):
+    """The mirrorSites.json document (Bypass Censorship's v2 shape)."""
+    if not mirrors:
+        return {"version": "2.0", "sites": []}
+    if not main_domain:
+        officials = [m for m in mirrors if m.official and m.kind == "https"] or list(mirrors)
+        main_domain = officials[0].host
+    alternatives = []
+    for mirror in mirrors:
+        scheme = urlsplit(mirror.url).scheme
+        alternatives.append({
+            "proto": "tor" if mirror.kind == "onion" else scheme,
+            "type": BC_TYPES[mirror.kind],
+            "url": mirror.url,
+            "created_at": stamp(mirror.added),
+            "updated_at": stamp(mirror.updated or mirror.added),
+            "kind": mirror.kind,
+            "official": mirror.official,
+        })
+    return {"version": "2.0", "sites": [{"main_domain": main_domain, "available_alternatives": alternatives}]}
+
+
+def trace(settings):
+    """The trace document: which build this copy is."""
+    from buildinfo import current
+
+    info = current(settings).as_dict()
+    return {
+        "version": 1,
+        "site": settings.get("SITENAME", ""),
+        "build_id": info["id"],
+        "commit": info["commit"],
+        "time": info["time"],
+        "epoch": info["epoch"],
+    }
+
+
+def write_json(path, document):
+    os.makedirs(os.path.dirname(path), exist_ok=True)
+    with open(path, "w", encoding="utf-8", newline="\n") as handle:
+        json.dump(document, handle, ensure_ascii=False, indent=2)
+        handle.write("\n")
+
+
+class MirrorsGenerator(Generator):
+    """Writes the mirrors page (every language) and, for the main site, the JSON files."""
+
+    def generate_context(self):
+        pass
+
+    def generate_output(self, writer):
+        conf = config(self.settings)
+        writer.write_file(
+            conf["page"], self.get_template("mirrors"), self.context,
+            relative_urls=self.settings["RELATIVE_URLS"], url=conf["page"], output_file=conf["page"],
+            page_name="mirrors",
+        )
+        if is_main_site(self.settings):
+            mirrors = STATE.mirrors or []
+            write_json(os.path.join(self.output_path, conf["json"]), mirror_sites(mirrors, STATE.main_domain))
+            write_json(os.path.join(self.output_path, conf["trace"]), trace(self.settings))
+
+
+def get_generators(pelican_obj):
+    return MirrorsGenerator
+
+
+def finalized(pelican_obj):
+    # Sub-sites finish inside the main site's run; forget the list once the
+    # whole build is done, so that the next build in this process reads it anew.
+    if is_main_site(pelican_obj.settings):
+        STATE.__init__()
+
+
+def register():
+    signals.initialized.connect(initialized)
+    signals.finalized.connect(finalized)
+    signals.generator_init.connect(add_to_context)
+    signals.get_generators.connect(get_generators)
