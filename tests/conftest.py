@@ -155,3 +155,12 @@ def published_pair(tmp_path_factory):
 def published(published_pair):
     """Output folder of the real site built by `invoke publish` (do not modify it)."""
     return published_pair[0]
+
+
+def assert_no_dangling_links(site):
+    """Every relative link or asset URL in every HTML page names an existing file."""
+    for relpath in site.files():
+        for element, href in internal_links(site.html(relpath)):
+            target = resolve(relpath, href)
+            if target is not None:
+                assert (site.output / target).is_file(), f"{relpath}: {element}"

@@ -14,7 +14,7 @@ import zoneinfo
 import icalendar
 import pytest
 
-from conftest import FIXTURES, ROOT, build_site, internal_links, resolve
+from conftest import assert_no_dangling_links, FIXTURES, ROOT, build_site, internal_links, resolve
 
 EPOCH = "1772323200"  # 2026-03-01T00:00:00Z
 LATER = "1798761600"  # 2027-01-01T00:00:00Z: every fixture event is past
@@ -319,11 +319,7 @@ def test_everything_past_invites_to_get_in_touch(site_later):
 
 
 def test_no_dangling_links(site):
-    for relpath in site.files():
-        for element, href in internal_links(site.html(relpath)):
-            target = resolve(relpath, href)
-            if target is not None:
-                assert (site.output / target).is_file(), f"{relpath}: {element}"
+    assert_no_dangling_links(site)
 
 
 def test_events_page_without_events(build):

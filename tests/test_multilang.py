@@ -4,7 +4,7 @@ import posixpath
 
 import pytest
 
-from conftest import internal_links, resolve
+from conftest import assert_no_dangling_links, internal_links, resolve
 
 LANGS = {
     "en": ("", "en-GB"),
@@ -159,12 +159,7 @@ def test_theme_strings_are_translated(site):
 
 
 def test_no_link_points_to_a_missing_file(site):
-    for relpath in site.files():
-        for element, href in internal_links(site.html(relpath)):
-            target = resolve(relpath, href)
-            if target is None:
-                continue
-            assert (site.output / target).is_file(), f"{relpath}: {element}"
+    assert_no_dangling_links(site)
 
 
 def test_file_names_give_slug_and_lang(site):

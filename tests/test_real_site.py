@@ -2,7 +2,7 @@
 
 import pytest
 
-from conftest import ROOT, build_site, internal_links, resolve
+from conftest import assert_no_dangling_links, ROOT, build_site, internal_links, resolve
 
 LANG_PREFIXES = ["", "zh-hant/", "zh-hans/", "de/", "es/"]
 PIECES = [
@@ -35,11 +35,7 @@ def test_every_piece_native_in_every_language(site, prefix):
 
 
 def test_no_dangling_internal_links(site):
-    for relpath in site.files():
-        for element, href in internal_links(site.html(relpath)):
-            target = resolve(relpath, href)
-            if target is not None:
-                assert (site.output / target).is_file(), f"{relpath}: {element}"
+    assert_no_dangling_links(site)
 
 
 def test_outbound_links_are_only_those_the_seed_gives(site):

@@ -30,7 +30,6 @@ local           path (a folder, a USB stick); delete (true); precompress (false)
 """
 
 import datetime
-import hashlib
 import json
 import logging
 import mimetypes
@@ -44,6 +43,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 import yaml
+from integrity import sha256_file
 
 logger = logging.getLogger(__name__)
 
@@ -466,14 +466,6 @@ def pack_car(output, car_path):
     if not cid.startswith("bafy"):
         raise DeployError(f"ipfs-car printed no CID: {result.stdout!r}")
     return cid
-
-
-def sha256_file(path):
-    digest = hashlib.sha256()
-    with open(path, "rb") as handle:
-        for block in iter(lambda: handle.read(1 << 20), b""):
-            digest.update(block)
-    return digest.hexdigest()
 
 
 def deploy_ipfs(name, conf, output):
