@@ -6,7 +6,13 @@ from .checks import check_all, report
 
 logger = logging.getLogger(__name__)
 
-DEFAULTS = {"enabled": True}
+from .checks import MAX_BYTES
+
+DEFAULTS = {
+    "enabled": True,
+    # Largest content file accepted, in bytes.
+    "max_bytes": MAX_BYTES,
+}
 
 
 def config(settings):
