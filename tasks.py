@@ -17,6 +17,7 @@ from invoke.exceptions import Exit
 
 HERE = Path(__file__).resolve().parent
 sys.path.insert(0, str(HERE))
+sys.path.insert(0, str(HERE / "plugins"))
 
 CONFIG = {
     "settings_base": str(HERE / "pelicanconf.py"),
@@ -37,14 +38,37 @@ def languages():
     return pelicanconf.LANGUAGES, pelicanconf.DEFAULT_LANG
 
 
-def pelican_run(args, fatal=True):
-    """Run Pelican in a child process; its exit status ends the task."""
+def pelican_cmd(args, fatal=True):
     cmd = [sys.executable, "-m", "pelican", CONFIG["content"], "--log-handler", "plain", *args]
     if fatal:
         cmd += ["--fatal", "warnings"]
-    result = subprocess.run(cmd, cwd=HERE)
+    return cmd
+
+
+def pelican_run(args, fatal=True):
+    """Run Pelican in a child process; its exit status ends the task."""
+    result = subprocess.run(pelican_cmd(args, fatal), cwd=HERE)
     if result.returncode != 0:
         raise Exit(code=result.returncode)
+
+
+def pelican_build(args, fatal=True):
+    """Build into a temporary folder; it replaces output/ only on success.
+
+    Returns the exit status (a failed build leaves output/ as it was).
+    """
+    from sitetools.atomic import build_atomically
+
+    return build_atomically(
+        CONFIG["deploy_path"],
+        lambda staging: subprocess.run(pelican_cmd([*args, "-o", staging], fatal), cwd=HERE).returncode,
+    )
+
+
+def settings_for(settings_file=None):
+    from pelican.settings import read_settings
+
+    return read_settings(settings_file or CONFIG["settings_base"])
 
 
 @task
@@ -57,8 +81,14 @@ def clean(c):
 
 @task(help={"extra": "more pelican arguments, quoted"})
 def build(c, extra=""):
-    """Build the whole site, every language, into output/ (fails on warnings)."""
-    pelican_run(["-s", CONFIG["settings_base"], *shlex.split(extra)])
+    """Build the whole site, every language, into output/ (fails on warnings).
+
+    The site is built in a temporary folder that replaces output/ only when
+    the build succeeds: a failed build leaves the previous site untouched.
+    """
+    code = pelican_build(["-s", CONFIG["settings_base"], *shlex.split(extra)])
+    if code != 0:
+        raise Exit("build failed (see above); output/ was left as it was", code=code)
 
 
 @task(clean, build)
@@ -99,8 +129,10 @@ def reserve(c):
 
 @task
 def preview(c):
-    """Build with the publishing settings."""
-    pelican_run(["-s", CONFIG["settings_publish"]])
+    """Build with the publishing settings (into output/, replaced only on success)."""
+    code = pelican_build(["-s", CONFIG["settings_publish"]])
+    if code != 0:
+        raise Exit("build failed (see above); output/ was left as it was", code=code)
 
 
 @task(help={"port": "port to serve on (default 8000)"})
@@ -115,9 +147,9 @@ def livereload(c, port=None):
     from watchfiles import watch
 
     def rebuild_once():
-        cmd = [sys.executable, "-m", "pelican", CONFIG["content"], "-s", CONFIG["settings_base"]]
-        code = subprocess.run(cmd, cwd=HERE).returncode
-        print("livereload: build", "succeeded" if code == 0 else "failed (see above)", flush=True)
+        code = pelican_build(["-s", CONFIG["settings_base"]], fatal=False)
+        print("livereload: build", "succeeded" if code == 0 else
+              "failed (see above); still serving the last good site", flush=True)
 
     rebuild_once()
     threading.Thread(target=serve, args=(c, port), daemon=True).start()
@@ -129,8 +161,67 @@ def livereload(c, port=None):
 
 @task
 def publish(c):
-    """Build the site for publishing (publishconf.py) into output/."""
-    pelican_run(["-s", CONFIG["settings_publish"], "--delete-output-directory"])
+    """Build the site for publishing (publishconf.py) into output/.
+
+    Built into a fresh temporary folder that replaces output/ only when the
+    build succeeds (so nothing stale from an older build is left behind).
+    """
+    code = pelican_build(["-s", CONFIG["settings_publish"]])
+    if code != 0:
+        raise Exit("build failed (see above); output/ was left as it was", code=code)
+
+
+@task
+def check(c):
+    """Validate all content without building: every problem as `path:line: message`."""
+    from content_checks.command import run
+
+    if run(CONFIG["settings_base"]):
+        raise Exit(code=1)
+
+
+@task(help={"json": "where to write the JSON report (default output/translations.json; '' for none)"})
+def translations(c, json=None):
+    """Print the state of every translation (and of the theme catalogs); write it as JSON."""
+    import json as jsonlib
+
+    from translation_status.status import format_text, report
+
+    data = report(settings_for())
+    print(format_text(data), end="")
+    target = os.path.join(CONFIG["deploy_path"], "translations.json") if json is None else json
+    if target:
+        os.makedirs(os.path.dirname(os.path.abspath(target)), exist_ok=True)
+        with open(target, "w", encoding="utf-8") as handle:
+            jsonlib.dump(data, handle, ensure_ascii=False, indent=1, sort_keys=True)
+            handle.write("\n")
+        print(f"Written to {target}")
+
+
+@task(help={"kind": "statement, background, event or page", "slug": "the address, e.g. my-statement",
+            "lang": "language code (default: the site's default language)"})
+def new(c, kind, slug, lang=None):
+    """Write a new statement, background piece, event or page, every field explained."""
+    from sitetools.scaffold import ScaffoldError, new as scaffold_new
+
+    settings = settings_for()
+    try:
+        path = scaffold_new(kind, slug, lang or settings["DEFAULT_LANG"], settings)
+    except ScaffoldError as exc:
+        raise Exit(f"new: {exc}", code=1) from exc
+    print(f"Written {os.path.relpath(path, HERE)}: fill it in, then `invoke check`.")
+
+
+@task(help={"slug": "slug of the piece to translate", "lang": "language code of the translation"})
+def translate(c, slug, lang):
+    """Write the translation stub of a piece, with Translation-of filled in."""
+    from sitetools.scaffold import ScaffoldError, translate as scaffold_translate
+
+    try:
+        path = scaffold_translate(slug, lang, settings_for())
+    except ScaffoldError as exc:
+        raise Exit(f"translate: {exc}", code=1) from exc
+    print(f"Written {os.path.relpath(path, HERE)}: translate it, then `invoke check`.")
 
 
 def babel(*args):
