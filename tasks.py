@@ -171,12 +171,12 @@ def publish(c):
         raise Exit("build failed (see above); output/ was left as it was", code=code)
 
 
-@task
-def check(c):
+@task(help={"path": "content folder to check (default: the site's content/)"})
+def check(c, path=None):
     """Validate all content without building: every problem as `path:line: message`."""
     from content_checks.command import run
 
-    if run(CONFIG["settings_base"]):
+    if run(CONFIG["settings_base"], path=os.path.abspath(path) if path else None):
         raise Exit(code=1)
 
 

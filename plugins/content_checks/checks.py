@@ -1,5 +1,6 @@
 """The rules, each a small function yielding (line, message)."""
 
+import fnmatch
 import logging
 import os
 import re
@@ -308,8 +309,12 @@ def check_internal_links(source, settings):
             target = match["target"]
             if not target.split("#", 1)[0]:
                 continue
-            if resolve_internal(source, target, settings) is None:
-                kind = match["kind"]
+            kind = match["kind"]
+            found = resolve_internal(source, target, settings)
+            if found is not None and kind == "filename" and not found.lower().endswith(MARKDOWN_EXTENSIONS):
+                yield number, (f"{{filename}}{target} is not a page of the site; link files such as "
+                               f"pictures and documents with {{static}}{target}")
+            if found is None:
                 yield number, (
                     f"{{{kind}}}{target} does not exist; the path is relative to this file's folder "
                     f"(or to content/ when it starts with /): fix it, e.g. `{{{kind}}}../statements/other.en.md`"
@@ -399,15 +404,22 @@ def content_files(settings, others=None):
     for kind, key in (("article", "ARTICLE_PATHS"), ("page", "PAGE_PATHS")):
         for sub in settings[key]:
             top = os.path.join(root, sub)
-            for folder, dirs, files in os.walk(top):
-                dirs.sort()
+            for folder, dirs, files in os.walk(top, followlinks=True):
+                # As Pelican: names matching IGNORE_FILES are skipped, nothing
+                # else (its default '**/.*' never matches a bare name, so
+                # dotfiles are read as content).
+                dirs[:] = sorted(d for d in dirs if not ignored(d, settings))
                 for name in sorted(files):
-                    if name.startswith("."):
+                    if ignored(name, settings):
                         continue
                     if name.lower().endswith(MARKDOWN_EXTENSIONS):
                         yield os.path.join(folder, name), kind
                     elif others is not None and name.lower().endswith(OTHER_READABLE):
                         others.append(os.path.join(folder, name))
+
+
+def ignored(name, settings):
+    return any(fnmatch.fnmatch(name, pattern) for pattern in settings.get("IGNORE_FILES", [".#*"]))
 
 
 def section_of(path, settings):

@@ -20,7 +20,7 @@ def run(settings_file, path=None, out=sys.stdout):
         print(problem, file=out)
     if problems:
         noun = "problem" if len(problems) == 1 else "problems"
-        print(f"{len(problems)} {noun}; fix them and run `invoke check` again.", file=out)
+        print(f"{len(problems)} {noun}; fix {'it' if len(problems) == 1 else 'them'} and run `invoke check` again.", file=out)
     else:
         print("No problems found.", file=out)
     return len(problems)
