@@ -76,6 +76,9 @@ CASES = {
         "de, es) or name the file <slug>.<lang>.md",
         "content/statements/.hidden.md:1: no slug; add a line `Slug: my-slug` or name the file <slug>.<lang>.md",
     ],
+    "unknown-field": [f"{S}:5: unknown field 'category'; the fields are Title, Slug, Lang, Date, Modified, Summary, "
+                      "Status, Template, Translation-of (and Event-... in events/): check the spelling or remove "
+                      "the line"],
     "good": [],
 }
 

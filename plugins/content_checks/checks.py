@@ -246,6 +246,28 @@ def check_date(source, settings):
         yield line, f"Date {value!r} is not a date; write it as YYYY-MM-DD, e.g. `Date: 2021-06-09`"
 
 
+KNOWN_FIELDS = ("title", "slug", "lang", "date", "modified", "summary", "status", "template", "translation-of")
+# Fields of other plugins, by prefix (events: Event-start, Event-timezone, ...).
+KNOWN_PREFIXES = ("event-",)
+
+
+def check_fields(source, settings):
+    """Only the fields the site uses: a misspelt or foreign field is a mistake.
+
+    Pelican would act on some of them silently (Category, Save_as, URL, Tags)
+    and break the site's structure; others would simply be ignored.
+    """
+    conf = settings.get("CONTENT_CHECKS", {})
+    known = tuple(conf.get("fields", KNOWN_FIELDS))
+    prefixes = tuple(conf.get("field_prefixes", KNOWN_PREFIXES))
+    for key, (_value, line) in source.metadata.items():
+        if key in known or key.startswith(prefixes):
+            continue
+        names = ", ".join(k[0].upper() + k[1:] for k in known)
+        yield line, (f"unknown field {key!r}; the fields are {names} (and Event-... in events/): "
+                     "check the spelling or remove the line")
+
+
 def check_other_dates(source, settings):
     """Modified, when given, must parse like Date."""
     if "modified" in source.metadata:
@@ -388,7 +410,7 @@ def check_raw_html(source, settings):
                            "(the site runs no scripts); remove the attribute")
 
 
-RULES = [check_title, check_lang, check_slug, check_date, check_other_dates, check_status, check_template,
+RULES = [check_title, check_lang, check_slug, check_date, check_fields, check_other_dates, check_status, check_template,
          check_translation_of, check_internal_links, check_link_schemes, check_images, check_raw_html]
 
 

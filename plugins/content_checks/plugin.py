@@ -6,12 +6,15 @@ from .checks import check_all, report
 
 logger = logging.getLogger(__name__)
 
-from .checks import MAX_BYTES
+from .checks import KNOWN_FIELDS, KNOWN_PREFIXES, MAX_BYTES
 
 DEFAULTS = {
     "enabled": True,
     # Largest content file accepted, in bytes.
     "max_bytes": MAX_BYTES,
+    # Metadata fields content may use, and prefixes of other plugins' fields.
+    "fields": KNOWN_FIELDS,
+    "field_prefixes": KNOWN_PREFIXES,
 }
 
 
