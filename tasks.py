@@ -105,11 +105,15 @@ def regenerate(c):
 @task(help={"port": "port to serve on (default 8000)"})
 def serve(c, port=None):
     """Serve output/ at http://localhost:8000 (loopback only)."""
+    if not os.path.isfile(os.path.join(CONFIG["deploy_path"], "index.html")):
+        raise Exit("output/ has no site yet: run `invoke build` first")
+    serve_forever(port)
+
+
+def serve_forever(port=None):
     from functools import partial
     from http.server import SimpleHTTPRequestHandler, ThreadingHTTPServer
 
-    if not os.path.isfile(os.path.join(CONFIG["deploy_path"], "index.html")):
-        raise Exit("output/ has no site yet: run `invoke build` first")
     port = int(port or CONFIG["port"])
     handler = partial(SimpleHTTPRequestHandler, directory=CONFIG["deploy_path"])
     server = ThreadingHTTPServer((CONFIG["host"], port), handler)
@@ -152,7 +156,9 @@ def livereload(c, port=None):
               "failed (see above); still serving the last good site", flush=True)
 
     rebuild_once()
-    threading.Thread(target=serve, args=(c, port), daemon=True).start()
+    # Serve even when the first build failed: the next good build appears.
+    os.makedirs(CONFIG["deploy_path"], exist_ok=True)
+    threading.Thread(target=serve_forever, args=(port,), daemon=True).start()
     watched = [CONFIG["content"], str(HERE / "theme"), CONFIG["translations"], str(HERE / "plugins"),
                CONFIG["settings_base"]]
     for _changes in watch(*watched):

@@ -126,6 +126,7 @@ def test_converted_page_has_simplified_text_and_notice(site):
     item = listing.select_one("ul.item-list > li")
     assert item.a.text == "网上信息" and not item.a.has_attr("lang")
     assert "关于网上信息的背景" in item.text
+    assert item.find("span", class_="converted-mark").text == "(自动转换)"
 
 
 def test_converted_traditional_page(site):
