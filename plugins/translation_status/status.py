@@ -95,8 +95,13 @@ def catalog_stats(settings):
             stats[code] = {"locale": entry["locale"], "messages": 0, "untranslated": None, "fuzzy": None,
                            "note": "no catalog"}
             continue
-        with open(path, "rb") as handle:
-            catalog = read_po(handle, locale=entry["locale"])
+        try:
+            with open(path, "rb") as handle:
+                catalog = read_po(handle, locale=entry["locale"])
+        except Exception as exc:  # babel raises bare errors on broken syntax
+            stats[code] = {"locale": entry["locale"], "messages": 0, "untranslated": None, "fuzzy": None,
+                           "note": f"cannot read the catalog ({exc})"}
+            continue
         messages = {m.id: m for m in catalog if m.id}
         ids = template_ids if template_ids is not None else set(messages)
         untranslated = sum(1 for mid in ids if mid not in messages or not messages[mid].string)
