@@ -79,6 +79,11 @@ CASES = {
     "unknown-field": [f"{S}:5: unknown field 'category'; the fields are Title, Slug, Lang, Date, Modified, Summary, "
                       "Status, Template, Translation-of (and Event-... in events/): check the spelling or remove "
                       "the line"],
+    "bad-date": [f"{S}:4: Date '9 June' would be read as {__import__('datetime').date.today().year}-06-09; "
+                 "write the full date as YYYY-MM-DD, e.g. `Date: 2021-06-09`"],
+    # Metadata between --- lines (Python-Markdown accepts them); the body starts after.
+    "yaml-delimiters": [f"{S}:7: <script> is not allowed in content: the site runs no scripts and embeds nothing "
+                        "from other hosts; remove it (link to the page instead)"],
     "good": [],
 }
 

@@ -23,6 +23,7 @@ HTML_ALT_RE = re.compile(r"\balt\s*=\s*(?:\"(?P<q2>[^\"]*)\"|'(?P<q1>[^']*)'|(?P
 FORBIDDEN_TAG_RE = re.compile(r"<\s*(?P<tag>script|iframe|object|embed|frame|frameset)\b", re.I)
 HANDLER_RE = re.compile(r"<[A-Za-z][^>]*?\s(?P<attr>on[a-z]+)\s*=", re.I)
 INTERNAL_RE = re.compile(r"[{|](?P<kind>filename|static|attach)[}|](?P<target>[^\s\\\"')>\]]*)")
+ISO_DATE_RE = re.compile(r"^\d{4}-\d{2}-\d{2}(?:[ T]\d{2}:\d{2}(?::\d{2})?(?:Z|[+-]\d{2}:?\d{2})?)?$")
 HASH_RE = re.compile(r"^[0-9a-f]{10}$")
 STATUS_VALUES = {"article": ("published", "draft", "hidden"), "page": ("published", "draft", "hidden")}
 SLUG_RE = re.compile(r"^[a-z0-9]+(?:-[a-z0-9]+)*$")
@@ -96,7 +97,7 @@ class Source:
     @property
     def body_start(self):
         """Line number of the first line after the metadata block."""
-        return (max((line for _value, line in self.metadata.values()), default=0)) + 1
+        return scan_metadata(self.text)[1] + 1
 
     def body_lines(self):
         """(line number, text) of the body, with code blocks and code spans blanked.
@@ -156,25 +157,44 @@ def decode(raw):
     return text, None
 
 
-def parse_metadata(text):
-    """Parse the Markdown metadata block the way Python-Markdown's meta does."""
+def scan_metadata(text):
+    """(metadata, number of lines it takes), the way Python-Markdown's meta reads it.
+
+    Optional `---` first line; the block ends at a blank line, at `---` or
+    `...`, or at the first line that is neither `Key: value` nor an indented
+    continuation (that line is then part of the body).
+    """
     metadata = {}
     key = None
-    for number, line in enumerate(text.splitlines(), start=1):
+    consumed = 0
+    lines = text.splitlines()
+    start = 1 if lines and lines[0].strip() == "---" else 0
+    consumed = start
+    for number, line in enumerate(lines[start:], start=start + 1):
         if not line.strip():
+            break
+        if start and line.strip() in ("---", "..."):
+            consumed = number
             break
         match = META_RE.match(line)
         if match:
             key = match["key"].lower()
             metadata[key] = (match["value"].strip(), number)
+            consumed = number
             continue
         match = CONTINUATION_RE.match(line)
         if match and key:
             value, first = metadata[key]
             metadata[key] = ((value + " " + match["value"].strip()).strip(), first)
+            consumed = number
             continue
         break
-    return metadata
+    return metadata, consumed
+
+
+def parse_metadata(text):
+    """The Markdown metadata block: key (lowercase) -> (value, line)."""
+    return scan_metadata(text)[0]
 
 
 def name_parts(path, pattern):
@@ -234,16 +254,23 @@ def check_slug(source, settings):
 
 
 def check_date(source, settings):
-    """Date, when given (required in article sections), must parse."""
+    """Date, when given (required in article sections), is a full date YYYY-MM-DD[ HH:MM].
+
+    Pelican would also accept "9 June", silently taking the year of the build.
+    """
     if "date" not in source.metadata:
         if source.kind == "article":
             yield 1, "missing Date; add a line such as `Date: 2021-06-09`"
         return
     value, line = source.metadata["date"]
     try:
-        get_date(value)
+        parsed = get_date(value)
     except (ValueError, OverflowError):
         yield line, f"Date {value!r} is not a date; write it as YYYY-MM-DD, e.g. `Date: 2021-06-09`"
+        return
+    if not ISO_DATE_RE.match(value):
+        yield line, (f"Date {value!r} would be read as {parsed:%Y-%m-%d}; write the full date as YYYY-MM-DD, "
+                     "e.g. `Date: 2021-06-09`")
 
 
 KNOWN_FIELDS = ("title", "slug", "lang", "date", "modified", "summary", "status", "template", "translation-of")
@@ -269,12 +296,15 @@ def check_fields(source, settings):
 
 
 def check_other_dates(source, settings):
-    """Modified, when given, must parse like Date."""
+    """Modified, when given, is a full date like Date."""
     if "modified" in source.metadata:
         value, line = source.metadata["modified"]
         try:
             get_date(value)
+            valid = bool(ISO_DATE_RE.match(value))
         except (ValueError, OverflowError):
+            valid = False
+        if not valid:
             yield line, (f"Modified {value!r} is not a date; write it as YYYY-MM-DD, "
                          "e.g. `Modified: 2021-06-10`, or remove the line")
 
