@@ -96,6 +96,13 @@ def test_opencc_with_word_list():
     assert Converter("s2hk", terms)("网上信息") == "網上資訊"
 
 
+def test_html_markup_is_not_converted():
+    from zh_convert.convert import convert_html
+
+    html = '<p>網上資訊 <a href="{static}圖片.png" title="圖片說明">圖片</a></p>'
+    assert convert_html(Converter("hk2s"), html) == '<p>网上资讯 <a href="{static}圖片.png" title="图片说明">图片</a></p>'
+
+
 def test_broken_word_list(tmp_path):
     path = tmp_path / "terms.txt"
     path.write_text("資訊 = \n", encoding="utf-8")
@@ -117,6 +124,10 @@ def test_converted_page_has_simplified_text_and_notice(site):
     assert not article.has_attr("lang")  # it is this language's version, not a fallback copy
     assert article.h1.text == "网上信息"
     assert "梁國雄说：网上信息对团结运动很重要。" in article.text
+    # Markup is not converted: the image keeps its file name, its alt text is converted.
+    img = article.find("img")
+    assert img["alt"] == "团结的照片"
+    assert (site.output / resolve("zh-hans/background/hk.html", img["src"])).is_file()
     notice = article.find("aside", class_="converted")
     assert "本文由中文 (繁体)版本自动转换生成，未经人工校对。" in notice.text
     assert resolve("zh-hans/background/hk.html", notice.a["href"]) == "zh-hant/background/hk.html"

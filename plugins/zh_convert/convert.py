@@ -111,6 +111,28 @@ class Converter:
         return text
 
 
+TAG_RE = re.compile(r"(<[^>]*>)")
+TEXT_ATTR_RE = re.compile(r"""(\b(?:alt|title|aria-label)\s*=\s*)("[^"]*"|'[^']*')""", re.I)
+
+
+def convert_html(convert, html):
+    """Convert the text of an HTML fragment, not its markup.
+
+    Link targets and file names stay as written (a converted `{static}圖片.png`
+    would name a file that does not exist); text, and the alt, title and
+    aria-label attributes that readers see or hear, are converted.
+    """
+    if not html:
+        return html
+    parts = TAG_RE.split(html)
+    for index, part in enumerate(parts):
+        if index % 2:
+            parts[index] = TEXT_ATTR_RE.sub(lambda m: m.group(1) + convert(m.group(2)), part)
+        else:
+            parts[index] = convert(part)
+    return "".join(parts)
+
+
 def conversion_plan(pieces, settings):
     """{target language: {absolute source path: source language}}.
 

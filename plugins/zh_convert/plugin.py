@@ -7,7 +7,7 @@ from pelican import signals
 
 from content_checks.checks import group_pieces, load_all
 
-from .convert import Converter, TermsError, config, conversion_plan, load_terms
+from .convert import Converter, TermsError, config, conversion_plan, convert_html, load_terms
 
 logger = logging.getLogger(__name__)
 
@@ -59,9 +59,13 @@ def converter(settings, target):
 def convert_item(content):
     """Turn the source-language copy read by a target sub-site into its version.
 
-    Title, summary and text are converted; `lang` becomes the sub-site's
-    language, `converted_from` records the source language for the notice
-    and for the language links (plugins/multilang).
+    Title, summary and text are converted (not the markup: links keep their
+    targets); `lang` becomes the sub-site's language, `converted_from`
+    records the source language for the notice and for the language links
+    (plugins/multilang), which keep converted versions apart from native
+    ones.  i18n-subsites records the item's URL as native for its source
+    file too; that is harmless because every language uses the same URL
+    pattern (ARTICLE_LANG_URL = ARTICLE_URL).
     """
     settings = content.settings
     target = settings.get("DEFAULT_LANG")
@@ -69,14 +73,14 @@ def convert_item(content):
     if source_lang is None or getattr(content, "lang", None) != source_lang:
         return
     convert = converter(settings, target)
-    content.title = convert(content.title)
+    content.title = convert_html(convert, content.title)
     if "title" in content.metadata:
         content.metadata["title"] = content.title
     if getattr(content, "_summary", None):
-        content._summary = convert(content._summary)
+        content._summary = convert_html(convert, content._summary)
     if "summary" in content.metadata:
-        content.metadata["summary"] = convert(content.metadata["summary"])
-    content._content = convert(content._content)
+        content.metadata["summary"] = convert_html(convert, content.metadata["summary"])
+    content._content = convert_html(convert, content._content)
     content.lang = target
     content.metadata["lang"] = target
     content.converted_from = source_lang
