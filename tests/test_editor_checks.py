@@ -84,6 +84,8 @@ CASES = {
     # Metadata between --- lines (Python-Markdown accepts them); the body starts after.
     "yaml-delimiters": [f"{S}:7: <script> is not allowed in content: the site runs no scripts and embeds nothing "
                         "from other hosts; remove it (link to the page instead)"],
+    "no-original": [f"{S}:5: every version of 's' has Translation-of, so none is the original; remove "
+                    "Translation-of from the version the others are translated from (this one, or another)"],
     "good": [],
 }
 

@@ -567,6 +567,20 @@ def check_sections(sources):
             )
 
 
+def check_originals(sources, settings):
+    """A piece with several versions has an original: one without Translation-of."""
+    order = [settings["DEFAULT_LANG"], *settings["LANGUAGES"]]
+    for (_kind, _section, slug), versions in group_pieces(sources).items():
+        if len(versions) < 2 or any("translation-of" not in v.metadata for v in versions.values()):
+            continue
+        original = versions[min(versions, key=lambda lang: order.index(lang) if lang in order else len(order))]
+        yield Problem(
+            original.path, meta_line(original, "translation-of"),
+            f"every version of {slug!r} has Translation-of, so none is the original; remove "
+            "Translation-of from the version the others are translated from (this one, or another)",
+        )
+
+
 def check_all(settings, sources=None):
     """Every problem of the content, as a list of Problems."""
     if sources is None:
@@ -578,6 +592,7 @@ def check_all(settings, sources=None):
             problems.extend(Problem(source.path, line, message) for line, message in rule(source, settings))
     problems.extend(check_duplicates(sources))
     problems.extend(check_sections(sources))
+    problems.extend(check_originals(sources, settings))
     return problems
 
 
