@@ -189,4 +189,8 @@ def test_status_page_and_json(site, status):
     assert rows["statements/one"] == ["original", "missing", "missing", "translated", "outdated"]
     assert rows["background/hk"][2] == "converted (from zh-hant)"
     assert "background/hk: zh-hans from zh-hant" in page.text
+    # Each existing version is linked, and every link reaches a page.
+    links = [resolve("translations.html", a["href"]) for a in page.select("table.translation-status a")]
+    assert "es/statements/one.html" in links and "zh-hans/background/hk.html" in links
+    assert all((site.output / link).is_file() for link in links)
     assert not (site.output / "de" / "translations.html").exists()

@@ -75,6 +75,19 @@ def piece_status(versions, settings, targets=None):
     return original_lang, current, result
 
 
+def version_url(kind, section, slug, lang, settings, source=None):
+    """Output-relative URL of a piece's page in `lang`'s site, or None if it has none."""
+    if source is not None and source.metadata.get("status", ("published",))[0].lower() in ("draft", "hidden"):
+        return None
+    pattern = settings["ARTICLE_URL"] if kind == "article" else settings["PAGE_URL"]
+    try:
+        url = pattern.format(category=section, slug=slug, lang=lang)
+    except (KeyError, IndexError, ValueError, AttributeError):
+        return None
+    prefix = "" if lang == settings["DEFAULT_LANG"] else lang + "/"
+    return prefix + url
+
+
 def catalog_stats(settings):
     """{lang: {locale, messages, untranslated, fuzzy}} for the theme's catalogs."""
     from babel.messages.pofile import read_po
@@ -123,6 +136,11 @@ def report(settings, sources=None):
         original_lang, current, languages = piece_status(versions, settings, targets)
         for lang, entry in languages.items():
             summary[lang][entry["status"]] += 1
+            if entry["status"] != MISSING:
+                source = versions.get(lang) or versions.get(entry.get("converted_from"))
+                url = version_url(kind, section, slug, lang, settings, source)
+                if url:
+                    entry["url"] = url
         pieces.append({
             "kind": kind, "section": section, "slug": slug,
             "original": original_lang, "hash": current, "languages": languages,
