@@ -48,6 +48,9 @@ def new_text(kind, slug, lang, languages, date=None):
         f"  Lang     the language of this file, one of {known}.",
         "  Date     publication date, YYYY-MM-DD" + (" (required in this section)." if kind != "page" else "."),
         "  Summary  one sentence for listings.",
+        "Optional fields: Modified (date of the last real change, YYYY-MM-DD);",
+        "  Status: draft (kept out of the site until you remove the line);",
+        "  Translation-of (only in translations: `invoke translate` fills it in).",
     ]
     if kind == "event":
         start = date + datetime.timedelta(days=7)
