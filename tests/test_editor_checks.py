@@ -86,6 +86,11 @@ CASES = {
                         "from other hosts; remove it (link to the page instead)"],
     "no-original": [f"{S}:5: every version of 's' has Translation-of, so none is the original; remove "
                     "Translation-of from the version the others are translated from (this one, or another)"],
+    "bad-indicator": [f"{S}:6: link '{{file}}other.en.md' starts like a link inside the site but '{{file}}' is "
+                      "not one; write {filename}path-to-page.md or {static}path-to-file"],
+    # Only link targets count: "{filename}" in prose is text.
+    "empty-internal-link": [f"{S}:6: '{{filename}}#top' names no file; write the path after {{filename}}, "
+                            "e.g. `{filename}../statements/other.en.md`"],
     "good": [],
 }
 

@@ -17,13 +17,16 @@ ALLOWED_SCHEMES = ("http", "https", "mailto")
 MD_LINK_RE = re.compile(r"(?P<bang>!?)\[(?P<text>(?:[^\[\]]|\[[^\]]*\])*)\]\(\s*<?(?P<url>[^)\s>]*)>?(?:\s+[\"'(][^)]*)?\)")
 MD_REFDEF_RE = re.compile(r"^\s{0,3}\[[^\]]+\]:\s*<?(?P<url>\S+?)>?(?:\s|$)")
 AUTOLINK_RE = re.compile(r"<(?P<url>[A-Za-z][A-Za-z0-9+.-]*:[^\s<>]*)>")
-HTML_ATTR_URL_RE = re.compile(r"\b(?:href|src|action|formaction|poster|data)\s*=\s*(?:\"(?P<q2>[^\"]*)\"|'(?P<q1>[^']*)'|(?P<bare>[^\s>]+))", re.I)
+HTML_ATTR_URL_RE = re.compile(r"\b(?:href|src|action|formaction|poster|data|cite|content)\s*=\s*(?:\"(?P<q2>[^\"]*)\"|'(?P<q1>[^']*)'|(?P<bare>[^\s>]+))", re.I)
 HTML_IMG_RE = re.compile(r"<img\b(?P<attrs>[^>]*)>", re.I)
 HTML_ALT_RE = re.compile(r"\balt\s*=\s*(?:\"(?P<q2>[^\"]*)\"|'(?P<q1>[^']*)'|(?P<bare>[^\s>]+))", re.I)
 FORBIDDEN_TAG_RE = re.compile(r"<\s*(?P<tag>script|iframe|object|embed|frame|frameset)\b", re.I)
 HANDLER_RE = re.compile(r"<[A-Za-z][^>]*?\s(?P<attr>on[a-z]+)\s*=", re.I)
 INTERNAL_RE = re.compile(r"[{|](?P<kind>filename|static|attach)[}|](?P<target>[^\s\\\"')>\]]*)")
 ISO_DATE_RE = re.compile(r"^\d{4}-\d{2}-\d{2}(?:[ T]\d{2}:\d{2}(?::\d{2})?(?:Z|[+-]\d{2}:?\d{2})?)?$")
+# Pelican reads a link target starting {what} or |what| as a link inside the site.
+INDICATOR_RE = re.compile(r"^[{|](.*?)[|}]")
+INDICATORS = ("filename", "static", "attach")
 HASH_RE = re.compile(r"^[0-9a-f]{10}$")
 STATUS_VALUES = {"article": ("published", "draft", "hidden"), "page": ("published", "draft", "hidden")}
 SLUG_RE = re.compile(r"^[a-z0-9]+(?:-[a-z0-9]+)*$")
@@ -357,11 +360,16 @@ def resolve_internal(source, target, settings):
 def check_internal_links(source, settings):
     """Links written {filename}path or {static}path name a file that exists."""
     for number, line in source.body_lines():
-        for match in INTERNAL_RE.finditer(line):
-            target = match["target"]
-            if not target.split("#", 1)[0]:
+        for url, _image, _alt in link_urls(line):
+            match = INTERNAL_RE.match(url.strip())
+            if not match:
                 continue
+            target = match["target"]
             kind = match["kind"]
+            if not target.split("#", 1)[0]:
+                yield number, (f"{url[:60]!r} names no file; write the path after {{{kind}}}, "
+                               f"e.g. `{{{kind}}}../statements/other.en.md`")
+                continue
             found = resolve_internal(source, target, settings)
             if found is not None and kind == "filename" and not found.lower().endswith(MARKDOWN_EXTENSIONS):
                 yield number, (f"{{filename}}{target} is not a page of the site; link files such as "
@@ -390,9 +398,16 @@ def link_urls(line):
 
 
 def check_link_schemes(source, settings):
-    """Links use http, https or mailto (or point inside the site)."""
+    """Links use http, https or mailto, or point inside the site with {filename}/{static}."""
     for number, line in source.body_lines():
         for url, _image, _alt in link_urls(line):
+            indicator = INDICATOR_RE.match(url.strip())
+            if indicator and indicator.group(1) not in INDICATORS:
+                yield number, (
+                    f"link {url[:60]!r} starts like a link inside the site but {indicator.group(0)!r} is not "
+                    "one; write {filename}path-to-page.md or {static}path-to-file"
+                )
+                continue
             scheme = SCHEME_RE.match(url.strip())
             if scheme and scheme.group(1).lower() not in ALLOWED_SCHEMES:
                 yield number, (
