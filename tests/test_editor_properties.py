@@ -108,7 +108,7 @@ def write_tree(root, files):
 BASE_SETTINGS = read_settings(str(ROOT / "pelicanconf.py"))
 
 
-@settings(max_examples=500, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@settings(max_examples=int(os.environ.get("VALIDATOR_EXAMPLES", "500")), deadline=None, suppress_health_check=[HealthCheck.too_slow])
 @given(st.lists(st.one_of(content_file(), plausible_file()), min_size=1, max_size=4))
 def test_validator_never_crashes(files):
     with tempfile.TemporaryDirectory() as tmp:
