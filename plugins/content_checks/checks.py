@@ -1,5 +1,6 @@
 """The rules, each a small function yielding (line, message)."""
 
+import bisect
 import fnmatch
 import logging
 import os
@@ -10,18 +11,23 @@ from pelican.utils import get_date
 
 logger = logging.getLogger(__name__)
 
-CODE_SPAN_RE = re.compile(r"(`+)(?:(?!\1).)+?\1")
+BACKTICKS_RE = re.compile(r"`+")
 SCHEME_RE = re.compile(r"^([A-Za-z][A-Za-z0-9+.-]*):")
 ALLOWED_SCHEMES = ("http", "https", "mailto")
-# Markdown links and images: [text](url "title") / ![alt](url)
-MD_LINK_RE = re.compile(r"(?P<bang>!?)\[(?P<text>(?:[^\[\]]|\[[^\]]*\])*)\]\(\s*<?(?P<url>[^)\s>]*)>?(?:\s+[\"'(][^)]*)?\)")
+# Markdown links and images: [text](url "title") / ![alt](url).  Every pattern
+# scans a line in linear time (no unbounded run that can cross the next
+# bracket): content files may be large and hostile.
+MD_LINK_RE = re.compile(
+    r"(?P<bang>!?)\[(?P<text>(?:[^\[\]]|\[[^\[\]]*\])*)\]"
+    r"\(\s*<?(?P<url>[^)\s>\[\]]*)>?(?:\s+[\"'(][^)\[\]]*)?\)"
+)
 MD_REFDEF_RE = re.compile(r"^\s{0,3}\[[^\]]+\]:\s*<?(?P<url>\S+?)>?(?:\s|$)")
 AUTOLINK_RE = re.compile(r"<(?P<url>[A-Za-z][A-Za-z0-9+.-]*:[^\s<>]*)>")
 HTML_ATTR_URL_RE = re.compile(r"\b(?:href|src|action|formaction|poster|data|cite|content)\s*=\s*(?:\"(?P<q2>[^\"]*)\"|'(?P<q1>[^']*)'|(?P<bare>[^\s>]+))", re.I)
-HTML_IMG_RE = re.compile(r"<img\b(?P<attrs>[^>]*)>", re.I)
+HTML_IMG_RE = re.compile(r"<img\b(?P<attrs>[^<>]*)>", re.I)
 HTML_ALT_RE = re.compile(r"\balt\s*=\s*(?:\"(?P<q2>[^\"]*)\"|'(?P<q1>[^']*)'|(?P<bare>[^\s>]+))", re.I)
 FORBIDDEN_TAG_RE = re.compile(r"<\s*(?P<tag>script|iframe|object|embed|frame|frameset)\b", re.I)
-HANDLER_RE = re.compile(r"<[A-Za-z][^>]*?\s(?P<attr>on[a-z]+)\s*=", re.I)
+HANDLER_RE = re.compile(r"<[A-Za-z][^<>]*?\s(?P<attr>on[a-z]+)\s*=", re.I)
 INTERNAL_RE = re.compile(r"[{|](?P<kind>filename|static|attach)[}|](?P<target>[^\s\\\"')>\]]*)")
 ISO_DATE_RE = re.compile(r"^\d{4}-\d{2}-\d{2}(?:[ T]\d{2}:\d{2}(?::\d{2})?(?:Z|[+-]\d{2}:?\d{2})?)?$")
 # Pelican reads a link target starting {what} or |what| as a link inside the site.
@@ -126,7 +132,32 @@ class Source:
             if previous_blank and re.match(r"^(?: {4}|\t)", line):
                 continue  # indented code block (stays blank-separated)
             previous_blank = not stripped
-            yield number, CODE_SPAN_RE.sub(lambda m: " " * len(m.group(0)), line)
+            yield number, blank_code_spans(line)
+
+
+def blank_code_spans(line):
+    """The line with `code spans` replaced by spaces (CommonMark: a run of N
+    backticks closes at the next run of exactly N).  Linear time."""
+    runs = [(m.start(), m.end()) for m in BACKTICKS_RE.finditer(line)]
+    if len(runs) < 2:
+        return line
+    by_length = {}
+    for index, (start, end) in enumerate(runs):
+        by_length.setdefault(end - start, []).append(index)
+    chars = list(line)
+    index = 0
+    while index < len(runs):
+        start, end = runs[index]
+        same = by_length[end - start]
+        position = bisect.bisect_right(same, index)
+        if position < len(same):
+            closing = same[position]
+            for k in range(start, runs[closing][1]):
+                chars[k] = " "
+            index = closing + 1
+        else:
+            index += 1
+    return "".join(chars)
 
 
 def decode(raw):
