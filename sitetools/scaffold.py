@@ -10,7 +10,7 @@ import datetime
 import os
 import re
 
-from content_checks.checks import SLUG_RE, group_pieces, load_all
+from content_checks.checks import SLUG_RE, group_pieces, lines_of, load_all
 from translation_status.status import content_hash, pick_original
 
 KINDS = {
@@ -125,7 +125,7 @@ def translate(slug, lang, settings):
         meta.insert(1, f"Slug: {slug}")
     meta.insert(2, f"Lang: {lang}")
     meta.append(f"Translation-of: {digest}")
-    body = "\n".join(original.text.splitlines()[original.body_start - 1:]).strip("\n")
+    body = "\n".join(lines_of(original.text)[original.body_start - 1:]).strip("\n")
     comment = (
         "<!--\n"
         f"Translation of {original.path} ({original.lang}). Translate Title, Summary and the text\n"

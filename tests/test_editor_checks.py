@@ -91,6 +91,9 @@ CASES = {
     # Only link targets count: "{filename}" in prose is text.
     "empty-internal-link": [f"{S}:6: '{{filename}}#top' names no file; write the path after {{filename}}, "
                             "e.g. `{filename}../statements/other.en.md`"],
+    # U+001E and U+2028 inside the link text: one line for Markdown, so one for the rules.
+    "unicode-separator": [f"{S}:6: link '{{|' starts like a link inside the site but '{{|' is not one; "
+                          "write {filename}path-to-page.md or {static}path-to-file"],
     "good": [],
 }
 

@@ -114,7 +114,7 @@ class Source:
         Rules about links and HTML look at what the reader gets; text shown as
         code (fenced blocks, indented blocks, `spans`) is not markup.
         """
-        lines = self.text.splitlines()
+        lines = lines_of(self.text)
         start = self.body_start
         fence = None
         previous_blank = True
@@ -133,6 +133,15 @@ class Source:
                 continue  # indented code block (stays blank-separated)
             previous_blank = not stripped
             yield number, blank_code_spans(line)
+
+
+def lines_of(text):
+    """The lines as Markdown sees them: split at \\n, \\r\\n or \\r only.
+
+    (str.splitlines would also split at form feeds, U+001C-U+001E, U+0085,
+    U+2028 and U+2029, which Markdown keeps inside a line.)
+    """
+    return text.replace("\r\n", "\n").replace("\r", "\n").split("\n")
 
 
 def blank_code_spans(line):
@@ -201,7 +210,7 @@ def scan_metadata(text):
     metadata = {}
     key = None
     consumed = 0
-    lines = text.splitlines()
+    lines = lines_of(text)
     start = 1 if lines and lines[0].strip() == "---" else 0
     consumed = start
     for number, line in enumerate(lines[start:], start=start + 1):

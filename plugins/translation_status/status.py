@@ -4,7 +4,7 @@ import hashlib
 import os
 import unicodedata
 
-from content_checks.checks import group_pieces, load_all
+from content_checks.checks import group_pieces, lines_of, load_all
 
 HASH_LENGTH = 10
 
@@ -32,7 +32,7 @@ def content_hash(source):
     not make translations outdated."""
     title = source.metadata.get("title", ("", 0))[0]
     summary = source.metadata.get("summary", ("", 0))[0]
-    body = "\n".join(source.text.splitlines()[source.body_start - 1:])
+    body = "\n".join(lines_of(source.text)[source.body_start - 1:])
     text = "\n".join([normalise(title), normalise(summary), normalise(body)])
     return hashlib.sha256(text.encode("utf-8")).hexdigest()[:HASH_LENGTH]
 
