@@ -125,6 +125,8 @@ PLUGINS = [
     "content_checks",
     "pelican.plugins.i18n_subsites",
     "multilang",
+    "zh_convert",
+    "translation_status",
     "events",
     "portable",
     "integrity",
@@ -148,6 +150,17 @@ INTEGRITY = {
 # Mirror list, mirrors page, mirrors.json and trace.json (plugins/mirrors);
 # the list itself is content/mirrors.yml.  Keys: see plugins/mirrors/plugin.py.
 MIRRORS = {}
+
+# Chinese in one script is converted into the other when a piece has no
+# version in it (OpenCC, Hong Kong configurations).  A human translation
+# always wins.  translations/zh-terms.txt fixes terms and keeps names.
+ZH_CONVERT = {
+    "targets": {
+        "zh-hans": {"from": "zh-hant", "config": "hk2s"},
+        "zh-hant": {"from": "zh-hans", "config": "s2hk"},
+    },
+    "terms": os.path.join(TRANSLATIONS_PATH, "zh-terms.txt"),
+}
 
 LOAD_CONTENT_CACHE = False
 CACHE_CONTENT = False

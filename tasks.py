@@ -1,9 +1,7 @@
 """Tasks for building, serving and publishing the campaign site.
 
 The Pelican quickstart's tasks (clean, build, rebuild, regenerate, serve,
-reserve, preview, livereload, publish) plus the catalog tasks and the
-mirror tasks (deploy, rollback, precompress, check-mirrors; their code is in
-plugins/mirrors/).  Run
+reserve, preview, livereload, publish) plus the catalog tasks.  Run
 `invoke --list` for the list and `invoke --help TASK` for each.
 """
 
@@ -44,14 +42,43 @@ def languages():
     return pelicanconf.LANGUAGES, pelicanconf.DEFAULT_LANG
 
 
-def pelican_run(args, fatal=True, env=None):
-    """Run Pelican in a child process; its exit status ends the task."""
+def pelican_cmd(args, fatal=True):
     cmd = [sys.executable, "-m", "pelican", CONFIG["content"], "--log-handler", "plain", *args]
     if fatal:
         cmd += ["--fatal", "warnings"]
-    result = subprocess.run(cmd, cwd=HERE, env=env)
+    return cmd
+
+
+def pelican_run(args, fatal=True, env=None):
+    """Run Pelican in a child process; its exit status ends the task."""
+    result = subprocess.run(pelican_cmd(args, fatal), cwd=HERE, env=env)
     if result.returncode != 0:
         raise Exit(code=result.returncode)
+
+
+def pelican_build(args, fatal=True, output=None, env=None, after=None):
+    """Build into a temporary folder; it replaces `output` (output/) only on success.
+
+    `after(staging)`, when given, runs on the finished build before the swap
+    (publishing adds its manifest, archives and checksums there) and returns
+    an exit status too.  Returns the exit status: a failed build leaves the
+    previous output exactly as it was.
+    """
+    from sitetools.atomic import build_atomically
+
+    def run(staging):
+        code = subprocess.run(pelican_cmd([*args, "-o", staging], fatal), cwd=HERE, env=env).returncode
+        if code == 0 and after is not None:
+            code = after(staging)
+        return code
+
+    return build_atomically(output or CONFIG["deploy_path"], run)
+
+
+def settings_for(settings_file=None):
+    from pelican.settings import read_settings
+
+    return read_settings(settings_file or CONFIG["settings_base"])
 
 
 @task
@@ -64,8 +91,14 @@ def clean(c):
 
 @task(help={"extra": "more pelican arguments, quoted"})
 def build(c, extra=""):
-    """Build the whole site, every language, into output/ (fails on warnings)."""
-    pelican_run(["-s", CONFIG["settings_base"], *shlex.split(extra)])
+    """Build the whole site, every language, into output/ (fails on warnings).
+
+    The site is built in a temporary folder that replaces output/ only when
+    the build succeeds: a failed build leaves the previous site untouched.
+    """
+    code = pelican_build(["-s", CONFIG["settings_base"], *shlex.split(extra)])
+    if code != 0:
+        raise Exit("build failed (see above); output/ was left as it was", code=code)
 
 
 @task(clean, build)
@@ -82,11 +115,15 @@ def regenerate(c):
 @task(help={"port": "port to serve on (default 8000)"})
 def serve(c, port=None):
     """Serve output/ at http://localhost:8000 (loopback only)."""
+    if not os.path.isfile(os.path.join(CONFIG["deploy_path"], "index.html")):
+        raise Exit("output/ has no site yet: run `invoke build` first")
+    serve_forever(port)
+
+
+def serve_forever(port=None):
     from functools import partial
     from http.server import SimpleHTTPRequestHandler, ThreadingHTTPServer
 
-    if not os.path.isfile(os.path.join(CONFIG["deploy_path"], "index.html")):
-        raise Exit("output/ has no site yet: run `invoke build` first")
     port = int(port or CONFIG["port"])
     handler = partial(SimpleHTTPRequestHandler, directory=CONFIG["deploy_path"])
     server = ThreadingHTTPServer((CONFIG["host"], port), handler)
@@ -122,12 +159,14 @@ def livereload(c, port=None):
     from watchfiles import watch
 
     def rebuild_once():
-        cmd = [sys.executable, "-m", "pelican", CONFIG["content"], "-s", CONFIG["settings_base"]]
-        code = subprocess.run(cmd, cwd=HERE).returncode
-        print("livereload: build", "succeeded" if code == 0 else "failed (see above)", flush=True)
+        code = pelican_build(["-s", CONFIG["settings_base"]], fatal=False)
+        print("livereload: build", "succeeded" if code == 0 else
+              "failed (see above); still serving the last good site", flush=True)
 
     rebuild_once()
-    threading.Thread(target=serve, args=(c, port), daemon=True).start()
+    # Serve even when the first build failed: the next good build appears.
+    os.makedirs(CONFIG["deploy_path"], exist_ok=True)
+    threading.Thread(target=serve_forever, args=(port,), daemon=True).start()
     watched = [CONFIG["content"], str(HERE / "theme"), CONFIG["translations"], str(HERE / "plugins"),
                CONFIG["settings_base"]]
     for _changes in watch(*watched):
@@ -141,6 +180,8 @@ def publish(c, output=None):
     The archives are site.zip and site.tar.gz; all files go to the output root.
     Set SOURCE_DATE_EPOCH for a reproducible build: two builds of one commit
     with the same value are byte-identical.  Sign afterwards with `invoke sign`.
+    Everything is made in a temporary folder that replaces the output only
+    when all of it succeeded: a failure never leaves half a published site.
     """
     import integrity
     from buildinfo.buildinfo import BuildInfoError, read as read_build
@@ -150,13 +191,21 @@ def publish(c, output=None):
     env = dict(os.environ)
     if not env.get("SOURCE_DATE_EPOCH", "").strip():
         env["SOURCE_DATE_EPOCH"] = str(int(time.time()))
-    pelican_run(["-s", CONFIG["settings_publish"], "--delete-output-directory", "-o", output], env=env)
-    try:
-        info = read_build({"PATH": CONFIG["content"]}, environ=env)
-        manifest = integrity.publish(output, info)
-    except (BuildInfoError, integrity.IntegrityError, OSError) as exc:
-        raise Exit(f"publish: {exc}") from exc
-    print(f"publish: {manifest['file_count']} site files, build {manifest['build_id']}; "
+    summary = {}
+
+    def add_integrity(staging):
+        try:
+            info = read_build({"PATH": CONFIG["content"]}, environ=env)
+            summary.update(integrity.publish(staging, info))
+        except (BuildInfoError, integrity.IntegrityError, OSError) as exc:
+            print(f"publish: {exc}", file=sys.stderr)
+            return 1
+        return 0
+
+    code = pelican_build(["-s", CONFIG["settings_publish"]], output=output, env=env, after=add_integrity)
+    if code != 0:
+        raise Exit(f"publish failed (see above); {output} was left as it was", code=code)
+    print(f"publish: {summary['file_count']} site files, build {summary['build_id']}; "
           f"wrote {integrity.MANIFEST}, {', '.join(integrity.BUNDLES)} and {integrity.SUMS} in {output}")
 
 
@@ -198,6 +247,59 @@ def verify(c, path, sums=None, signature=None, public_key=None):
     if not report.ok:
         raise Exit(f"verify: {path} is NOT a faithful copy ({len(report.problems)} problems)", code=1)
     print(f"verify: {path} is a faithful, signed copy")
+
+
+@task(help={"path": "content folder to check (default: the site's content/)"})
+def check(c, path=None):
+    """Validate all content without building: every problem as `path:line: message`."""
+    from content_checks.command import run
+
+    if run(CONFIG["settings_base"], path=os.path.abspath(path) if path else None):
+        raise Exit(code=1)
+
+
+@task(help={"json": "where to write the JSON report (default output/translations.json; '' for none)"})
+def translations(c, json=None):
+    """Print the state of every translation (and of the theme catalogs); write it as JSON."""
+    import json as jsonlib
+
+    from translation_status.status import format_text, report
+
+    data = report(settings_for())
+    print(format_text(data), end="")
+    target = os.path.join(CONFIG["deploy_path"], "translations.json") if json is None else json
+    if target:
+        os.makedirs(os.path.dirname(os.path.abspath(target)), exist_ok=True)
+        with open(target, "w", encoding="utf-8") as handle:
+            jsonlib.dump(data, handle, ensure_ascii=False, indent=1, sort_keys=True)
+            handle.write("\n")
+        print(f"Written to {target}")
+
+
+@task(help={"kind": "statement, background, event or page", "slug": "the address, e.g. my-statement",
+            "lang": "language code (default: the site's default language)"})
+def new(c, kind, slug, lang=None):
+    """Write a new statement, background piece, event or page, every field explained."""
+    from sitetools.scaffold import ScaffoldError, new as scaffold_new
+
+    settings = settings_for()
+    try:
+        path = scaffold_new(kind, slug, lang or settings["DEFAULT_LANG"], settings)
+    except ScaffoldError as exc:
+        raise Exit(f"new: {exc}", code=1) from exc
+    print(f"Written {os.path.relpath(path, HERE)}: fill it in, then `invoke check`.")
+
+
+@task(help={"slug": "slug of the piece to translate", "lang": "language code of the translation"})
+def translate(c, slug, lang):
+    """Write the translation stub of a piece, with Translation-of filled in."""
+    from sitetools.scaffold import ScaffoldError, translate as scaffold_translate
+
+    try:
+        path = scaffold_translate(slug, lang, settings_for())
+    except ScaffoldError as exc:
+        raise Exit(f"translate: {exc}", code=1) from exc
+    print(f"Written {os.path.relpath(path, HERE)}: translate it, then `invoke check`.")
 
 
 def babel(*args):

@@ -97,24 +97,29 @@ def internal_links(soup):
 # ------------------------------------------------------------ published site
 
 # What a checkout needs to run `invoke publish` (no .git, no .venv, no output).
-PROJECT_FILES = ["content", "theme", "plugins", "translations", "keys",
+PROJECT_FILES = ["content", "theme", "plugins", "sitetools", "translations", "keys", "deploy",
                  "pelicanconf.py", "publishconf.py", "tasks.py", "babel.cfg"]
 PUBLISH_EPOCH = "1764000000"
 PUBLISH_COMMIT = "0123456789abcdef0123456789abcdef01234567"
 SKIP_COPY = shutil.ignore_patterns("__pycache__", "*.pyc", "*.mo")
 
 
-def copy_project(dest, reverse=False):
-    """Copy the project's sources to dest; reverse=True creates files in reverse order."""
+def copy_project(dest, reverse=False, content=None):
+    """Copy the project's sources to dest; reverse=True creates files in reverse order.
+
+    `content`, when given, is the content folder to use instead of the project's.
+    """
     dest.mkdir(parents=True)
     for name in (reversed(PROJECT_FILES) if reverse else PROJECT_FILES):
         source = ROOT / name
+        if name == "content" and content is not None:
+            source = Path(content)
         if source.is_dir():
             if reverse:
                 files = sorted((p for p in source.rglob("*") if p.is_file() and "__pycache__" not in p.parts
                                 and p.suffix not in (".pyc", ".mo")), reverse=True)
                 for path in files:
-                    target = dest / path.relative_to(ROOT)
+                    target = dest / name / path.relative_to(source)
                     target.parent.mkdir(parents=True, exist_ok=True)
                     shutil.copyfile(path, target)
             else:

@@ -1,5 +1,7 @@
 """The rules, each a small function yielding (line, message)."""
 
+import bisect
+import fnmatch
 import logging
 import os
 import re
@@ -9,10 +11,35 @@ from pelican.utils import get_date
 
 logger = logging.getLogger(__name__)
 
+BACKTICKS_RE = re.compile(r"`+")
+SCHEME_RE = re.compile(r"^([A-Za-z][A-Za-z0-9+.-]*):")
+ALLOWED_SCHEMES = ("http", "https", "mailto")
+# Markdown links and images: [text](url "title") / ![alt](url).  Every pattern
+# scans a line in linear time (no unbounded run that can cross the next
+# bracket): content files may be large and hostile.
+MD_LINK_RE = re.compile(
+    r"(?P<bang>!?)\[(?P<text>(?:[^\[\]]|\[[^\[\]]*\])*)\]"
+    r"\(\s*<?(?P<url>[^)\s>\[\]]*)>?(?:\s+[\"'(][^)\[\]]*)?\)"
+)
+MD_REFDEF_RE = re.compile(r"^\s{0,3}\[[^\]]+\]:\s*<?(?P<url>\S+?)>?(?:\s|$)")
+AUTOLINK_RE = re.compile(r"<(?P<url>[A-Za-z][A-Za-z0-9+.-]*:[^\s<>]*)>")
+HTML_ATTR_URL_RE = re.compile(r"\b(?:href|src|action|formaction|poster|data|cite|content)\s*=\s*(?:\"(?P<q2>[^\"]*)\"|'(?P<q1>[^']*)'|(?P<bare>[^\s>]+))", re.I)
+HTML_IMG_RE = re.compile(r"<img\b(?P<attrs>[^<>]*)>", re.I)
+HTML_ALT_RE = re.compile(r"\balt\s*=\s*(?:\"(?P<q2>[^\"]*)\"|'(?P<q1>[^']*)'|(?P<bare>[^\s>]+))", re.I)
+FORBIDDEN_TAG_RE = re.compile(r"<\s*(?P<tag>script|iframe|object|embed|frame|frameset)\b", re.I)
+HANDLER_RE = re.compile(r"<[A-Za-z][^<>]*?\s(?P<attr>on[a-z]+)\s*=", re.I)
+INTERNAL_RE = re.compile(r"[{|](?P<kind>filename|static|attach)[}|](?P<target>[^\s\\\"')>\]]*)")
+ISO_DATE_RE = re.compile(r"^\d{4}-\d{2}-\d{2}(?:[ T]\d{2}:\d{2}(?::\d{2})?(?:Z|[+-]\d{2}:?\d{2})?)?$")
+# Pelican reads a link target starting {what} or |what| as a link inside the site.
+INDICATOR_RE = re.compile(r"^[{|](.*?)[|}]")
+INDICATORS = ("filename", "static", "attach")
+HASH_RE = re.compile(r"^[0-9a-f]{10}$")
+STATUS_VALUES = {"article": ("published", "draft", "hidden"), "page": ("published", "draft", "hidden")}
 SLUG_RE = re.compile(r"^[a-z0-9]+(?:-[a-z0-9]+)*$")
 META_RE = re.compile(r"^[ ]{0,3}(?P<key>[A-Za-z0-9_-]+):\s*(?P<value>.*)$")
 CONTINUATION_RE = re.compile(r"^[ ]{4,}(?P<value>.*)$")
 MARKDOWN_EXTENSIONS = (".md", ".markdown", ".mkd", ".mdown")
+MAX_BYTES = 2_000_000  # a content file larger than this is a mistake (CONTENT_CHECKS["max_bytes"])
 
 
 @dataclass(frozen=True, order=True)
@@ -65,10 +92,96 @@ class Source:
     name_slug: str | None
     name_lang: str | None
     kind: str = "article"  # "article" (a section folder) or "page"
+    abs_path: str = ""  # absolute path on disk
+    section: str = ""  # top folder under PATH: statements, background, events, pages
+
+    @property
+    def slug(self):
+        return effective(self, "slug", self.name_slug)
+
+    @property
+    def lang(self):
+        return effective(self, "lang", self.name_lang)
+
+    @property
+    def body_start(self):
+        """Line number of the first line after the metadata block."""
+        return scan_metadata(self.text)[1] + 1
+
+    def body_lines(self):
+        """(line number, text) of the body, with code blocks and code spans blanked.
+
+        Rules about links and HTML look at what the reader gets; text shown as
+        code (fenced blocks, indented blocks, `spans`) is not markup.
+        """
+        lines = lines_of(self.text)
+        start = self.body_start
+        fence = None
+        previous_blank = True
+        for number, line in enumerate(lines[start - 1:], start=start):
+            stripped = line.strip()
+            if fence:
+                if stripped.startswith(fence):
+                    fence = None
+                previous_blank = False
+                continue
+            marker = re.match(r"^\s{0,3}(`{3,}|~{3,})", line)
+            if marker:
+                fence = marker.group(1)
+                continue
+            if previous_blank and re.match(r"^(?: {4}|\t)", line):
+                continue  # indented code block (stays blank-separated)
+            previous_blank = not stripped
+            yield number, blank_code_spans(line)
+
+
+def lines_of(text):
+    """The lines as Markdown sees them: split at \\n, \\r\\n or \\r only.
+
+    (str.splitlines would also split at form feeds, U+001C-U+001E, U+0085,
+    U+2028 and U+2029, which Markdown keeps inside a line.)
+    """
+    return text.replace("\r\n", "\n").replace("\r", "\n").split("\n")
+
+
+def blank_code_spans(line):
+    """The line with `code spans` replaced by spaces (CommonMark: a run of N
+    backticks closes at the next run of exactly N).  Linear time."""
+    runs = [(m.start(), m.end()) for m in BACKTICKS_RE.finditer(line)]
+    if len(runs) < 2:
+        return line
+    by_length = {}
+    for index, (start, end) in enumerate(runs):
+        by_length.setdefault(end - start, []).append(index)
+    chars = list(line)
+    index = 0
+    while index < len(runs):
+        start, end = runs[index]
+        same = by_length[end - start]
+        position = bisect.bisect_right(same, index)
+        if position < len(same):
+            closing = same[position]
+            for k in range(start, runs[closing][1]):
+                chars[k] = " "
+            index = closing + 1
+        else:
+            index += 1
+    return "".join(chars)
 
 
 def decode(raw):
-    """Return (text, None) or (None, (line, message)) for undecodable bytes."""
+    """Return (text, None) or (None, (line, message)) for undecodable bytes.
+
+    UTF-8, with or without a byte-order mark, is accepted.  UTF-16 (what some
+    Windows editors call "Unicode") and Latin-1/Windows-1252 get a message
+    naming the encoding the file seems to be in.
+    """
+    if raw.startswith((b"\xff\xfe", b"\xfe\xff")) or (len(raw) > 1 and b"\x00" in raw[:200] and raw.count(b"\x00") * 4 > len(raw[:200])):
+        return None, (
+            1,
+            "the file is saved as UTF-16 (\"Unicode\"), not UTF-8; "
+            "save it again with UTF-8 encoding",
+        )
     try:
         text = raw.decode("utf-8")
     except UnicodeDecodeError as exc:
@@ -77,30 +190,54 @@ def decode(raw):
         return None, (
             line,
             f"not valid UTF-8 (byte 0x{raw[exc.start]:02x} at column {column}); "
-            "save the file with UTF-8 encoding",
+            "save the file with UTF-8 encoding (it looks like Latin-1 or Windows-1252)",
         )
-    return text.removeprefix("\ufeff"), None
+    text = text.removeprefix("\ufeff")
+    if "\x00" in text:
+        line = text.count("\n", 0, text.index("\x00")) + 1
+        return None, (line, "the file contains a NUL byte (is it really a text file?); "
+                            "save it as plain text with UTF-8 encoding")
+    return text, None
 
 
-def parse_metadata(text):
-    """Parse the Markdown metadata block the way Python-Markdown's meta does."""
+def scan_metadata(text):
+    """(metadata, number of lines it takes), the way Python-Markdown's meta reads it.
+
+    Optional `---` first line; the block ends at a blank line, at `---` or
+    `...`, or at the first line that is neither `Key: value` nor an indented
+    continuation (that line is then part of the body).
+    """
     metadata = {}
     key = None
-    for number, line in enumerate(text.splitlines(), start=1):
+    consumed = 0
+    lines = lines_of(text)
+    start = 1 if lines and lines[0].strip() == "---" else 0
+    consumed = start
+    for number, line in enumerate(lines[start:], start=start + 1):
         if not line.strip():
+            break
+        if start and line.strip() in ("---", "..."):
+            consumed = number
             break
         match = META_RE.match(line)
         if match:
             key = match["key"].lower()
             metadata[key] = (match["value"].strip(), number)
+            consumed = number
             continue
         match = CONTINUATION_RE.match(line)
         if match and key:
             value, first = metadata[key]
             metadata[key] = ((value + " " + match["value"].strip()).strip(), first)
+            consumed = number
             continue
         break
-    return metadata
+    return metadata, consumed
+
+
+def parse_metadata(text):
+    """The Markdown metadata block: key (lowercase) -> (value, line)."""
+    return scan_metadata(text)[0]
 
 
 def name_parts(path, pattern):
@@ -160,32 +297,241 @@ def check_slug(source, settings):
 
 
 def check_date(source, settings):
-    """Date, when given (required in article sections), must parse."""
+    """Date, when given (required in article sections), is a full date YYYY-MM-DD[ HH:MM].
+
+    Pelican would also accept "9 June", silently taking the year of the build.
+    """
     if "date" not in source.metadata:
         if source.kind == "article":
             yield 1, "missing Date; add a line such as `Date: 2021-06-09`"
         return
     value, line = source.metadata["date"]
     try:
-        get_date(value)
+        parsed = get_date(value)
     except (ValueError, OverflowError):
         yield line, f"Date {value!r} is not a date; write it as YYYY-MM-DD, e.g. `Date: 2021-06-09`"
+        return
+    if not ISO_DATE_RE.match(value):
+        yield line, (f"Date {value!r} would be read as {parsed:%Y-%m-%d}; write the full date as YYYY-MM-DD, "
+                     "e.g. `Date: 2021-06-09`")
 
 
-RULES = [check_title, check_lang, check_slug, check_date]
+KNOWN_FIELDS = ("title", "slug", "lang", "date", "modified", "summary", "status", "template", "translation-of")
+# Fields of other plugins, by prefix (events: Event-start, Event-timezone, ...).
+KNOWN_PREFIXES = ("event-",)
 
 
-def content_files(settings):
-    """Yield (absolute path, kind) for every Markdown file Pelican will read."""
+def check_fields(source, settings):
+    """Only the fields the site uses: a misspelt or foreign field is a mistake.
+
+    Pelican would act on some of them silently (Category, Save_as, URL, Tags)
+    and break the site's structure; others would simply be ignored.
+    """
+    conf = settings.get("CONTENT_CHECKS", {})
+    known = tuple(conf.get("fields", KNOWN_FIELDS))
+    prefixes = tuple(conf.get("field_prefixes", KNOWN_PREFIXES))
+    for key, (_value, line) in source.metadata.items():
+        if key in known or key.startswith(prefixes):
+            continue
+        names = ", ".join(k[0].upper() + k[1:] for k in known)
+        yield line, (f"unknown field {key!r}; the fields are {names} (and Event-... in events/): "
+                     "check the spelling or remove the line")
+
+
+def check_other_dates(source, settings):
+    """Modified, when given, is a full date like Date."""
+    if "modified" in source.metadata:
+        value, line = source.metadata["modified"]
+        try:
+            get_date(value)
+            valid = bool(ISO_DATE_RE.match(value))
+        except (ValueError, OverflowError):
+            valid = False
+        if not valid:
+            yield line, (f"Modified {value!r} is not a date; write it as YYYY-MM-DD, "
+                         "e.g. `Modified: 2021-06-10`, or remove the line")
+
+
+def check_status(source, settings):
+    """Status, when given, is published, draft or hidden."""
+    if "status" in source.metadata:
+        value, line = source.metadata["status"]
+        allowed = STATUS_VALUES[source.kind]
+        if value.lower() not in allowed:
+            yield line, f"Status {value!r} is not known; use one of {', '.join(allowed)}, or remove the line"
+
+
+def check_template(source, settings):
+    """Template, when given, names a template of the theme."""
+    if "template" in source.metadata:
+        value, line = source.metadata["template"]
+        folder = os.path.join(settings.get("THEME", ""), "templates")
+        if not re.match(r"^[A-Za-z0-9_-]+$", value) or not os.path.isfile(os.path.join(folder, value + ".html")):
+            yield line, (f"Template {value!r} is not a template of the theme; "
+                         "remove the line to use the usual one")
+
+
+def check_translation_of(source, settings):
+    """Translation-of, when given, is the 10-character hash `invoke translate` writes."""
+    if "translation-of" in source.metadata:
+        value, line = source.metadata["translation-of"]
+        if not HASH_RE.match(value):
+            yield line, (f"Translation-of {value!r} must be the 10-character hash of the original "
+                         "(letters a-f and digits) that `invoke translate SLUG --lang LANG` writes; "
+                         "copy it from `invoke translations` or remove the line")
+
+
+def resolve_internal(source, target, settings):
+    """The file an `{filename}`/`{static}` target names, as Pelican resolves it, or None."""
+    target = target.split("#", 1)[0].split("?", 1)[0]
+    if not target:
+        return None
+    from urllib.parse import unquote
+
+    target = unquote(target)
+    if target.startswith("/"):
+        path = os.path.join(settings["PATH"], target.lstrip("/"))
+    else:
+        path = os.path.join(os.path.dirname(source.abs_path), target)
+    path = os.path.normpath(path)
+    return path if os.path.isfile(path) else None
+
+
+def check_internal_links(source, settings):
+    """Links written {filename}path or {static}path name a file that exists."""
+    for number, line in source.body_lines():
+        for url, _image, _alt in link_urls(line):
+            match = INTERNAL_RE.match(url.strip())
+            if not match:
+                continue
+            target = match["target"]
+            kind = match["kind"]
+            if not target.split("#", 1)[0]:
+                yield number, (f"{url[:60]!r} names no file; write the path after {{{kind}}}, "
+                               f"e.g. `{{{kind}}}../statements/other.en.md`")
+                continue
+            found = resolve_internal(source, target, settings)
+            if found is not None and kind == "filename" and not found.lower().endswith(MARKDOWN_EXTENSIONS):
+                yield number, (f"{{filename}}{target} is not a page of the site; link files such as "
+                               f"pictures and documents with {{static}}{target}")
+            if found is None:
+                yield number, (
+                    f"{{{kind}}}{target} does not exist; the path is relative to this file's folder "
+                    f"(or to content/ when it starts with /): fix it, e.g. `{{{kind}}}../statements/other.en.md`"
+                    if kind == "filename" else
+                    f"{{{kind}}}{target} does not exist; the path is relative to this file's folder "
+                    f"(or to content/ when it starts with /): fix it or add the file"
+                )
+
+
+def link_urls(line):
+    """(url, is_image, alt) for every link or image on a body line."""
+    for match in MD_LINK_RE.finditer(line):
+        yield match["url"], bool(match["bang"]), match["text"]
+    match = MD_REFDEF_RE.match(line)
+    if match:
+        yield match["url"], False, None
+    for match in AUTOLINK_RE.finditer(line):
+        yield match["url"], False, None
+    for match in HTML_ATTR_URL_RE.finditer(line):
+        yield match["q2"] if match["q2"] is not None else (match["q1"] if match["q1"] is not None else match["bare"]), False, None
+
+
+def check_link_schemes(source, settings):
+    """Links use http, https or mailto, or point inside the site with {filename}/{static}."""
+    for number, line in source.body_lines():
+        for url, _image, _alt in link_urls(line):
+            indicator = INDICATOR_RE.match(url.strip())
+            if indicator and indicator.group(1) not in INDICATORS:
+                yield number, (
+                    f"link {url[:60]!r} starts like a link inside the site but {indicator.group(0)!r} is not "
+                    "one; write {filename}path-to-page.md or {static}path-to-file"
+                )
+                continue
+            scheme = SCHEME_RE.match(url.strip())
+            if scheme and scheme.group(1).lower() not in ALLOWED_SCHEMES:
+                yield number, (
+                    f"link {url[:60]!r} uses {scheme.group(1).lower()}:, which is not allowed; "
+                    "use an https:// (or http://, mailto:) address or a link inside the site"
+                )
+
+
+def check_images(source, settings):
+    """Images are stored in the site, exist, and have alt text."""
+    for number, line in source.body_lines():
+        images = [(m["url"], m["text"]) for m in MD_LINK_RE.finditer(line) if m["bang"]]
+        for tag in HTML_IMG_RE.finditer(line):
+            src = re.search(r"\bsrc\s*=\s*(?:\"([^\"]*)\"|'([^']*)'|([^\s>]+))", tag["attrs"], re.I)
+            alt = HTML_ALT_RE.search(tag["attrs"])
+            url = next((g for g in src.groups() if g is not None), "") if src else ""
+            text = next((g for g in alt.groups() if g is not None), "") if alt else ""
+            images.append((url, text))
+        for url, alt in images:
+            if not alt.strip():
+                yield number, (f"image {url[:60]!r} has no alt text; describe it for readers who cannot "
+                               "see it: `![What the picture shows](...)` or `<img alt=\"...\">`")
+            if re.match(r"^(?:[A-Za-z][A-Za-z0-9+.-]*:|//)", url):
+                yield number, (f"image {url[:60]!r} is loaded from another host; readers must never load "
+                               "anything from elsewhere: save the image under content/ and link it with "
+                               "`{static}`")
+            elif url and not INTERNAL_RE.match(url):
+                if resolve_internal(source, url, settings) is None:
+                    yield number, (f"image {url[:60]!r} does not exist; save it under content/ and link it "
+                                   "with `{static}` and its path relative to this file")
+                else:
+                    yield number, (f"image {url[:60]!r} must be linked with `{{static}}{url[:60]}` so that "
+                                   "the build copies it")
+
+
+def check_raw_html(source, settings):
+    """No <script>, <iframe> (or object/embed/frame) and no on*= event handlers."""
+    for number, line in source.body_lines():
+        for match in FORBIDDEN_TAG_RE.finditer(line):
+            tag = match["tag"].lower()
+            yield number, (f"<{tag}> is not allowed in content: the site runs no scripts and embeds nothing "
+                           "from other hosts; remove it (link to the page instead)")
+        for match in HANDLER_RE.finditer(line):
+            yield number, (f"inline event handler {match['attr'].lower()}= is not allowed "
+                           "(the site runs no scripts); remove the attribute")
+
+
+RULES = [check_title, check_lang, check_slug, check_date, check_fields, check_other_dates, check_status, check_template,
+         check_translation_of, check_internal_links, check_link_schemes, check_images, check_raw_html]
+
+
+OTHER_READABLE = (".html", ".htm")
+
+
+def content_files(settings, others=None):
+    """Yield (absolute path, kind) for every Markdown file Pelican will read.
+
+    Files Pelican would also read as content (HTML) are appended to `others`.
+    """
     root = settings["PATH"]
     for kind, key in (("article", "ARTICLE_PATHS"), ("page", "PAGE_PATHS")):
         for sub in settings[key]:
             top = os.path.join(root, sub)
-            for folder, dirs, files in os.walk(top):
-                dirs.sort()
+            for folder, dirs, files in os.walk(top, followlinks=True):
+                # As Pelican: names matching IGNORE_FILES are skipped, nothing
+                # else (its default '**/.*' never matches a bare name, so
+                # dotfiles are read as content).
+                dirs[:] = sorted(d for d in dirs if not ignored(d, settings))
                 for name in sorted(files):
-                    if name.lower().endswith(MARKDOWN_EXTENSIONS) and not name.startswith("."):
+                    if ignored(name, settings):
+                        continue
+                    if name.lower().endswith(MARKDOWN_EXTENSIONS):
                         yield os.path.join(folder, name), kind
+                    elif others is not None and name.lower().endswith(OTHER_READABLE):
+                        others.append(os.path.join(folder, name))
+
+
+def ignored(name, settings):
+    return any(fnmatch.fnmatch(name, pattern) for pattern in settings.get("IGNORE_FILES", [".#*"]))
+
+
+def section_of(path, settings):
+    rel = os.path.relpath(path, settings["PATH"])
+    return rel.replace(os.sep, "/").split("/", 1)[0]
 
 
 def display_path(path, settings):
@@ -196,14 +542,40 @@ def display_path(path, settings):
 def load(path, kind, settings):
     """Return (Source or None, problems) for one file."""
     shown = display_path(path, settings)
-    with open(path, "rb") as handle:
-        raw = handle.read()
+    limit = settings.get("CONTENT_CHECKS", {}).get("max_bytes", MAX_BYTES)
+    try:
+        size = os.path.getsize(path)
+        if size > limit:
+            return None, [Problem(shown, 1, (
+                f"the file is {size // 1000:,} kB, more than the {limit // 1000:,} kB a content file may have; "
+                "split the text, and keep pictures and documents out of the Markdown file"))]
+        with open(path, "rb") as handle:
+            raw = handle.read()
+    except OSError as exc:
+        return None, [Problem(shown, 1, f"cannot read the file ({exc.strerror}); check its permissions")]
     text, error = decode(raw)
     if error:
         return None, [Problem(shown, *error)]
     slug, lang = name_parts(path, settings["FILENAME_METADATA"])
-    source = Source(shown, text, parse_metadata(text), slug, lang, kind)
+    source = Source(shown, text, parse_metadata(text), slug, lang, kind, path, section_of(path, settings))
     return source, []
+
+
+def load_all(settings):
+    """(sources, problems) for every content file."""
+    problems = []
+    sources = []
+    others = []
+    for path, kind in content_files(settings, others):
+        source, load_problems = load(path, kind, settings)
+        problems.extend(load_problems)
+        if source is not None:
+            sources.append(source)
+    for path in others:
+        problems.append(Problem(display_path(path, settings), 1, (
+            "only Markdown files are content here; rename it to .md and write it in Markdown, "
+            "or move it out of the content folders")))
+    return sources, problems
 
 
 def check_duplicates(sources):
@@ -227,17 +599,67 @@ def check_duplicates(sources):
             seen[key] = source
 
 
-def check_all(settings):
-    """Every problem of the content, as a list of Problems."""
-    problems = []
-    sources = []
-    for path, kind in content_files(settings):
-        source, load_problems = load(path, kind, settings)
-        problems.extend(load_problems)
-        if source is None:
+def check_sections(sources):
+    """All language versions of one slug are in the same section folder."""
+    first = {}
+    for source in sources:
+        slug = source.slug
+        if not slug or not source.lang:
             continue
-        sources.append(source)
+        if source.kind == "page":
+            continue
+        key = slug
+        if key not in first:
+            first[key] = source
+        elif first[key].section != source.section:
+            other = first[key]
+            yield Problem(
+                source.path,
+                meta_line(source, "slug"),
+                f"slug {slug!r} is in {source.section}/ here but in {other.section}/ in {other.path}; "
+                f"translations of one piece go in the same folder: move this file to {other.section}/ "
+                "or give it another Slug",
+            )
+
+
+def check_originals(sources, settings):
+    """A piece with several versions has an original: one without Translation-of."""
+    order = [settings["DEFAULT_LANG"], *settings["LANGUAGES"]]
+    for (_kind, _section, slug), versions in group_pieces(sources).items():
+        if len(versions) < 2 or any("translation-of" not in v.metadata for v in versions.values()):
+            continue
+        original = versions[min(versions, key=lambda lang: order.index(lang) if lang in order else len(order))]
+        yield Problem(
+            original.path, meta_line(original, "translation-of"),
+            f"every version of {slug!r} has Translation-of, so none is the original; remove "
+            "Translation-of from the version the others are translated from (this one, or another)",
+        )
+
+
+def check_all(settings, sources=None):
+    """Every problem of the content, as a list of Problems."""
+    if sources is None:
+        sources, problems = load_all(settings)
+    else:
+        problems = []
+    for source in sources:
         for rule in RULES:
             problems.extend(Problem(source.path, line, message) for line, message in rule(source, settings))
     problems.extend(check_duplicates(sources))
+    problems.extend(check_sections(sources))
+    problems.extend(check_originals(sources, settings))
     return problems
+
+
+def group_pieces(sources):
+    """{(kind, section, slug): {lang: Source}}: each piece with its language versions.
+
+    Sources without a usable slug or language (already reported) are left out.
+    """
+    pieces = {}
+    for source in sources:
+        slug, lang = source.slug, source.lang
+        if not slug or not lang:
+            continue
+        pieces.setdefault((source.kind, source.section, slug), {}).setdefault(lang, source)
+    return pieces

@@ -7,7 +7,16 @@ from .checks import check_all, report
 
 logger = logging.getLogger(__name__)
 
-DEFAULTS = {"enabled": True}
+from .checks import KNOWN_FIELDS, KNOWN_PREFIXES, MAX_BYTES
+
+DEFAULTS = {
+    "enabled": True,
+    # Largest content file accepted, in bytes.
+    "max_bytes": MAX_BYTES,
+    # Metadata fields content may use, and prefixes of other plugins' fields.
+    "fields": KNOWN_FIELDS,
+    "field_prefixes": KNOWN_PREFIXES,
+}
 
 # Other plugins add their own content rules by connecting a receiver that
 # takes the main site's settings and returns a list of Problems; they are
@@ -31,10 +40,15 @@ def validate(pelican_obj):
         return
     if not config(settings)["enabled"]:
         return
+    report(all_problems(settings))
+
+
+def all_problems(settings):
+    """This plugin's rules plus every rule other plugins connected to `collect`."""
     problems = check_all(settings)
     for _receiver, found in collect.send(settings):
         problems.extend(found)
-    report(problems)
+    return problems
 
 
 def register():

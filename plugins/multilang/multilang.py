@@ -58,8 +58,10 @@ class State:
     """What one build learns across its sub-sites; reset for each build."""
 
     def __init__(self):
-        # source_path -> URL of the item inside its own language's sub-site
+        # source_path -> (lang, URL of the item inside its own language's sub-site)
         self.native_urls = {}
+        # source_path -> {lang: URL} of versions converted from it (zh_convert)
+        self.converted_urls = {}
 
 
 STATE = State()
@@ -184,7 +186,7 @@ def hreflang_links(context, item=None, output_file="index.html"):
     """Alternates for <link rel="alternate" hreflang>: native versions only."""
     if item is None:
         return [link for link in language_links(context, None, output_file)]
-    versions = item_versions(item)
+    versions = item_versions(item, converted=False)
     return [
         {"bcp47": entry["bcp47"], "url": join(site_relpath(context, code), versions[code])}
         for code, entry in context["LANGUAGES"].items()
@@ -193,18 +195,30 @@ def hreflang_links(context, item=None, output_file="index.html"):
 
 
 @pass_context
-def original_url(context, item):
-    """URL of a fallback copy's original, from the current sub-site's root."""
-    return join(site_relpath(context, item.lang), item_versions(item)[item.lang])
+def original_url(context, item, lang=None):
+    """URL of the item's version in `lang` (default: the item's own language,
+    i.e. a fallback copy's original), from the current sub-site's root."""
+    lang = lang or item.lang
+    return join(site_relpath(context, lang), item_versions(item)[lang])
 
 
-def item_versions(item):
-    """lang -> URL of each native version of an item, in its own sub-site."""
+def item_versions(item, converted=True):
+    """lang -> URL of each version of an item, in its own sub-site.
+
+    Native versions (files in that language); then, unless converted=False,
+    versions converted from one of them (zh_convert): readers get them as
+    that language's version (switcher), but hreflang announces only human
+    versions.
+    """
     versions = {}
-    for member in [item, *item.translations]:
-        url = STATE.native_urls.get(member.source_path)
-        if url is not None:
-            versions[member.lang] = url
+    members = [item, *item.translations]
+    for member in members:
+        native = STATE.native_urls.get(member.source_path)
+        if native is not None:
+            versions[native[0]] = native[1]
+    for member in members if converted else ():
+        for lang, url in STATE.converted_urls.get(member.source_path, {}).items():
+            versions.setdefault(lang, url)
     return versions
 
 
@@ -232,7 +246,10 @@ def keep_one_copy(items, settings):
     by_slug = {}
     for item in items:
         if item.lang == current:
-            STATE.native_urls[item.source_path] = item.url
+            if getattr(item, "converted_from", None):
+                STATE.converted_urls.setdefault(item.source_path, {})[current] = item.url
+            else:
+                STATE.native_urls[item.source_path] = (item.lang, item.url)
         by_slug.setdefault(item.slug, []).append(item)
     for group in by_slug.values():
         if len(group) == 1:

@@ -1,0 +1,92 @@
+"""Pelican side: plan the conversions once, convert while sub-sites read."""
+
+import logging
+import os
+
+from pelican import signals
+
+from content_checks.checks import group_pieces, load_all
+
+from .convert import Converter, TermsError, config, conversion_plan, convert_html, load_terms
+
+logger = logging.getLogger(__name__)
+
+
+class ConvertError(SystemExit):
+    """The word list is broken: a message and exit status 1, no traceback."""
+
+
+class State:
+    """One build's plan and converters; reset when the main site starts."""
+
+    def __init__(self):
+        self.plan = {}  # target lang -> {abs source path: source lang}
+        self.converters = {}  # target lang -> Converter
+        self.terms = []
+
+
+STATE = State()
+
+
+def is_main_site(settings):
+    return settings["DEFAULT_LANG"] not in settings.get("I18N_SUBSITES", {})
+
+
+def initialized(pelican_obj):
+    settings = pelican_obj.settings
+    if not is_main_site(settings):
+        return
+    STATE.__init__()
+    conf = config(settings)
+    if not conf["targets"]:
+        return
+    try:
+        STATE.terms = load_terms(conf["terms"])
+    except TermsError as exc:
+        logger.error("zh_convert: %s", exc)
+        raise ConvertError(f"zh_convert: {exc}") from exc
+    sources, _problems = load_all(settings)  # problems are content_checks' to report
+    STATE.plan = conversion_plan(group_pieces(sources), settings)
+
+
+def converter(settings, target):
+    if target not in STATE.converters:
+        spec = config(settings)["targets"][target]
+        STATE.converters[target] = Converter(spec["config"], STATE.terms)
+    return STATE.converters[target]
+
+
+def convert_item(content):
+    """Turn the source-language copy read by a target sub-site into its version.
+
+    Title, summary and text are converted (not the markup: links keep their
+    targets); `lang` becomes the sub-site's language, `converted_from`
+    records the source language for the notice and for the language links
+    (plugins/multilang), which keep converted versions apart from native
+    ones.  i18n-subsites records the item's URL as native for its source
+    file too; that is harmless because every language uses the same URL
+    pattern (ARTICLE_LANG_URL = ARTICLE_URL).
+    """
+    settings = content.settings
+    target = settings.get("DEFAULT_LANG")
+    source_lang = STATE.plan.get(target, {}).get(os.path.abspath(content.source_path or ""))
+    if source_lang is None or getattr(content, "lang", None) != source_lang:
+        return
+    convert = converter(settings, target)
+    content.title = convert_html(convert, content.title)
+    if "title" in content.metadata:
+        content.metadata["title"] = content.title
+    if getattr(content, "_summary", None):
+        content._summary = convert_html(convert, content._summary)
+    if "summary" in content.metadata:
+        content.metadata["summary"] = convert_html(convert, content.metadata["summary"])
+    content._content = convert_html(convert, content._content)
+    content.lang = target
+    content.metadata["lang"] = target
+    content.converted_from = source_lang
+    content.in_default_lang = True
+
+
+def register():
+    signals.initialized.connect(initialized)
+    signals.content_object_init.connect(convert_item)
