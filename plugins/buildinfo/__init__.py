@@ -6,4 +6,4 @@ SOURCE_DATE_EPOCH when set (so that two builds of one commit are
 byte-identical) and from the clock otherwise; it is taken once per build.
 """
 
-from .buildinfo import BuildInfo, current, register  # noqa: F401
+from .buildinfo import BuildInfo, current, is_main_site, register  # noqa: F401

@@ -47,6 +47,15 @@ class BuildInfo:
         }
 
 
+def is_main_site(settings):
+    """True in the main Pelican run, False in an i18n-subsites sub-site.
+
+    i18n-subsites starts one nested Pelican per language with DEFAULT_LANG
+    set to that language; work done once per build belongs in the main one.
+    """
+    return settings["DEFAULT_LANG"] not in settings.get("I18N_SUBSITES", {})
+
+
 def git_commit(path):
     try:
         result = subprocess.run(
@@ -95,7 +104,7 @@ def initialized(pelican_obj):
         if key not in DEFAULTS:
             logger.error("buildinfo: unknown BUILDINFO key %r", key)
     # The main site starts each build; its sub-sites reuse the same instant.
-    if settings["DEFAULT_LANG"] not in settings.get("I18N_SUBSITES", {}):
+    if is_main_site(settings):
         _Current.info = read(settings)
 
 

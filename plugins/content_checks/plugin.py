@@ -3,6 +3,8 @@ import logging
 from blinker import signal
 from pelican import signals
 
+from buildinfo import is_main_site
+
 from .checks import check_all, report
 
 logger = logging.getLogger(__name__)
@@ -36,7 +38,7 @@ def validate(pelican_obj):
     settings = pelican_obj.settings
     # i18n-subsites starts one Pelican per language; the content is the same,
     # so check it once, in the main site, before anything is read or written.
-    if settings["DEFAULT_LANG"] in settings.get("I18N_SUBSITES", {}):
+    if not is_main_site(settings):
         return
     if not config(settings)["enabled"]:
         return

@@ -13,7 +13,7 @@ from pelican import signals
 from pelican.generators import Generator
 from pelican.utils import slugify
 
-from buildinfo import current
+from buildinfo import current, is_main_site
 from content_checks import collect, report
 
 from . import fields, ical
@@ -50,10 +50,6 @@ def config(settings, report_unknown=False):
             if key not in DEFAULTS:
                 logger.error("events: unknown EVENTS key %r", key)
     return {**DEFAULTS, **user}
-
-
-def is_main_site(settings):
-    return settings["DEFAULT_LANG"] not in settings.get("I18N_SUBSITES", {})
 
 
 def scan(settings):

@@ -9,6 +9,7 @@ import segno
 from pelican import signals
 from pelican.generators import Generator
 
+from buildinfo import is_main_site
 from .data import MirrorListError, load_mirrors
 
 logger = logging.getLogger(__name__)
@@ -55,10 +56,6 @@ def config(settings):
         if key not in DEFAULTS:
             logger.error("mirrors: unknown MIRRORS key %r", key)
     return {**DEFAULTS, **user}
-
-
-def is_main_site(settings):
-    return settings["DEFAULT_LANG"] not in settings.get("I18N_SUBSITES", {})
 
 
 def list_path(settings):

@@ -12,6 +12,8 @@ from babel.messages.pofile import read_po
 from jinja2 import pass_context
 from pelican import signals
 
+from buildinfo import is_main_site
+
 logger = logging.getLogger(__name__)
 
 DEFAULTS = {
@@ -73,10 +75,6 @@ def config(settings):
         if key not in DEFAULTS:
             logger.error("multilang: unknown MULTILANG key %r", key)
     return conf
-
-
-def is_main_site(settings):
-    return settings["DEFAULT_LANG"] not in settings.get("I18N_SUBSITES", {})
 
 
 def compile_catalogs(settings):

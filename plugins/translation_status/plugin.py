@@ -7,6 +7,7 @@ import os
 from pelican import signals
 from pelican.generators import Generator
 
+from buildinfo import is_main_site
 from content_checks.checks import display_path
 
 from .status import OUTDATED, by_path, report
@@ -39,10 +40,6 @@ class State:
 
 
 STATE = State()
-
-
-def is_main_site(settings):
-    return settings["DEFAULT_LANG"] not in settings.get("I18N_SUBSITES", {})
 
 
 def initialized(pelican_obj):

@@ -5,6 +5,7 @@ import os
 
 from pelican import signals
 
+from buildinfo import is_main_site
 from content_checks.checks import group_pieces, load_all
 
 from .convert import Converter, TermsError, config, conversion_plan, convert_html, load_terms
@@ -26,10 +27,6 @@ class State:
 
 
 STATE = State()
-
-
-def is_main_site(settings):
-    return settings["DEFAULT_LANG"] not in settings.get("I18N_SUBSITES", {})
 
 
 def initialized(pelican_obj):
