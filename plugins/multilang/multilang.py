@@ -77,6 +77,35 @@ def config(settings):
     return conf
 
 
+def catalog_languages(settings):
+    """Codes of the languages that need a catalog (all but the templates' own)."""
+    templates_lang = settings.get("I18N_TEMPLATES_LANG", settings["DEFAULT_LANG"])
+    return [code for code in settings["LANGUAGES"] if code != templates_lang]
+
+
+def catalog_path(settings, code):
+    """translations/<locale>/LC_MESSAGES/<domain>.po of language `code`."""
+    domain = settings.get("I18N_GETTEXT_DOMAIN", "messages")
+    locale = settings["LANGUAGES"][code]["locale"]
+    return os.path.join(settings["TRANSLATIONS_PATH"], locale, "LC_MESSAGES", domain + ".po")
+
+
+def read_catalog(settings, code):
+    """The Babel Catalog of language `code`; CatalogError says what to do."""
+    source = catalog_path(settings, code)
+    locale = settings["LANGUAGES"][code]["locale"]
+    try:
+        with open(source, "rb") as po_file:
+            return read_po(po_file, locale=locale)
+    except FileNotFoundError as exc:
+        raise CatalogError(
+            f"no catalog for language {code!r}: expected {source}; "
+            f"create it with `invoke catalogs-init --locale {locale}`"
+        ) from exc
+    except Exception as exc:  # babel raises bare errors on broken syntax
+        raise CatalogError(f"{source}: cannot read catalog: {exc}") from exc
+
+
 def compile_catalogs(settings):
     """Compile translations/<locale>/LC_MESSAGES/*.po into <localedir>/<code>/.
 
@@ -84,26 +113,11 @@ def compile_catalogs(settings):
     ids (zh_Hant_HK) are not codes; so the source catalogs are kept under
     the locale and compiled under the code for each build.
     """
-    languages = settings["LANGUAGES"]
     domain = settings.get("I18N_GETTEXT_DOMAIN", "messages")
-    source_root = settings["TRANSLATIONS_PATH"]
     target_root = settings["I18N_GETTEXT_LOCALEDIR"]
-    templates_lang = settings.get("I18N_TEMPLATES_LANG", settings["DEFAULT_LANG"])
-    for code, entry in languages.items():
-        if code == templates_lang:
-            continue
-        source = os.path.join(source_root, entry["locale"], "LC_MESSAGES", domain + ".po")
+    for code in catalog_languages(settings):
+        catalog = read_catalog(settings, code)
         target_dir = os.path.join(target_root, code, "LC_MESSAGES")
-        try:
-            with open(source, "rb") as po_file:
-                catalog = read_po(po_file, locale=entry["locale"])
-        except FileNotFoundError as exc:
-            raise CatalogError(
-                f"no catalog for language {code!r}: expected {source}; "
-                f"create it with `invoke catalogs-init --locale {entry['locale']}`"
-            ) from exc
-        except Exception as exc:  # babel raises bare errors on broken syntax
-            raise CatalogError(f"{source}: cannot read catalog: {exc}") from exc
         os.makedirs(target_dir, exist_ok=True)
         with open(os.path.join(target_dir, domain + ".mo"), "wb") as mo_file:
             write_mo(mo_file, catalog)

@@ -5,6 +5,7 @@ import os
 import unicodedata
 
 from content_checks.checks import group_pieces, lines_of, load_all
+from multilang.multilang import CatalogError, catalog_languages, catalog_path, read_catalog
 
 HASH_LENGTH = 10
 
@@ -100,20 +101,17 @@ def catalog_stats(settings):
         with open(pot, "rb") as handle:
             template_ids = {m.id for m in read_po(handle) if m.id}
     stats = {}
-    for code, entry in settings["LANGUAGES"].items():
-        if code == settings.get("I18N_TEMPLATES_LANG", settings["DEFAULT_LANG"]):
-            continue
-        path = os.path.join(root, entry["locale"], "LC_MESSAGES", domain + ".po")
-        if not os.path.isfile(path):
+    for code in catalog_languages(settings):
+        entry = settings["LANGUAGES"][code]
+        if not os.path.isfile(catalog_path(settings, code)):
             stats[code] = {"locale": entry["locale"], "messages": 0, "untranslated": None, "fuzzy": None,
                            "note": "no catalog"}
             continue
         try:
-            with open(path, "rb") as handle:
-                catalog = read_po(handle, locale=entry["locale"])
-        except Exception as exc:  # babel raises bare errors on broken syntax
+            catalog = read_catalog(settings, code)
+        except CatalogError as exc:
             stats[code] = {"locale": entry["locale"], "messages": 0, "untranslated": None, "fuzzy": None,
-                           "note": f"cannot read the catalog ({exc})"}
+                           "note": f"cannot read the catalog ({exc.__cause__})"}
             continue
         messages = {m.id: m for m in catalog if m.id}
         ids = template_ids if template_ids is not None else set(messages)
