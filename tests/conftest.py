@@ -64,6 +64,14 @@ def build_site(tmp_path, content, settings=None, fatal=True, base="pelicanconf.p
     return Build(result.returncode, result.stdout + result.stderr, output)
 
 
+@pytest.fixture(scope="session")
+def real_site(tmp_path_factory):
+    """The campaign's real content, built once per test session (read-only for tests)."""
+    result = build_site(tmp_path_factory.mktemp("real"), ROOT / "content")
+    assert result.returncode == 0, result.log
+    return result
+
+
 @pytest.fixture
 def build(tmp_path):
     def _build(name_or_path, settings=None, **kwargs):

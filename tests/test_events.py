@@ -432,13 +432,6 @@ def test_missing_end_warns_and_assumes_two_hours(build, tmp_path):
     assert event.decoded("DTEND") - event.decoded("DTSTART") == datetime.timedelta(hours=2)
 
 
-@pytest.fixture(scope="module")
-def real_site(tmp_path_factory):
-    result = build_site(tmp_path_factory.mktemp("real-events"), ROOT / "content")
-    assert result.returncode == 0, result.log
-    return result
-
-
 @pytest.mark.parametrize("prefix", PREFIXES)
 def test_launch_meeting_is_past_in_every_language(real_site, prefix):
     page = real_site.html(prefix + "events/index.html")

@@ -2,7 +2,7 @@
 
 import pytest
 
-from conftest import assert_no_dangling_links, ROOT, build_site, internal_links, resolve
+from conftest import assert_no_dangling_links, internal_links, resolve
 
 LANG_PREFIXES = ["", "zh-hant/", "zh-hans/", "de/", "es/"]
 PIECES = [
@@ -20,11 +20,9 @@ PIECES = [
 ]
 
 
-@pytest.fixture(scope="module")
-def site(tmp_path_factory):
-    result = build_site(tmp_path_factory.mktemp("real"), ROOT / "content")
-    assert result.returncode == 0, result.log
-    return result
+@pytest.fixture
+def site(real_site):
+    return real_site
 
 
 @pytest.mark.parametrize("prefix", LANG_PREFIXES)
