@@ -120,6 +120,11 @@ STATIC_PATHS = []
 THEME_STATIC_DIR = "theme"
 
 PLUGIN_PATHS = [os.path.join(HERE, "plugins")]
+# Plugins import the shared core (plugins/sitecore) and one another as
+# packages; with their folder on the path that works whatever the order of
+# PLUGINS (Pelican itself imports each plugin without adding its folder).
+if PLUGIN_PATHS[0] not in sys.path:
+    sys.path.insert(0, PLUGIN_PATHS[0])
 PLUGINS = [
     "buildinfo",
     "content_checks",

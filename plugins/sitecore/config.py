@@ -1,0 +1,62 @@
+"""One way for a plugin to read its dict setting."""
+
+import logging
+
+logger = logging.getLogger(__name__)
+
+
+class ConfigError(SystemExit):
+    """A setting is wrong; the message says which and what to do.
+
+    A SystemExit, so that Pelican's command line (and invoke) ends with
+    status 1 and this message, without a traceback: the person reading it
+    edits ``pelicanconf.py``, not Python.
+    """
+
+    def __init__(self, message):
+        super().__init__(f"configuration error: {message}")
+        self.message = message
+
+
+def _type_name(types):
+    types = types if isinstance(types, tuple) else (types,)
+    return " or ".join("None" if t is type(None) else t.__name__ for t in types)
+
+
+def plugin_config(settings, name, defaults, types=None):
+    """``settings[name]`` merged over ``defaults``, checked.
+
+    Every key must be one of ``defaults``; a value must be an instance of
+    ``types[key]`` when given (a type or tuple of types), else of the
+    default's type (``bool`` and ``int`` are kept apart: ``True`` is no
+    count).  All problems are raised at once, as one ConfigError.
+    """
+    user = settings.get(name) or {}
+    if not isinstance(user, dict):
+        raise ConfigError(f"{name} must be a dict of settings, got {type(user).__name__}")
+    types = types or {}
+    problems = []
+    for key in user:
+        if key not in defaults:
+            known = ", ".join(sorted(defaults)) or "none"
+            problems.append(f"{name} has an unknown key {key!r} (the keys are: {known})")
+    merged = {**defaults, **user}
+    for key, value in user.items():
+        if key not in defaults:
+            continue
+        wanted = types.get(key)
+        if wanted is None:
+            default = defaults[key]
+            if default is None:
+                continue
+            wanted = (list, tuple) if isinstance(default, (list, tuple)) else type(default)
+        wanted_tuple = wanted if isinstance(wanted, tuple) else (wanted,)
+        if isinstance(value, bool) and bool not in wanted_tuple:
+            ok = False
+        else:
+            ok = isinstance(value, wanted_tuple)
+        if not ok:
+            problems.append(f"{name}[{key!r}] must be {_type_name(wanted)}, got {value!r}")
+    if problems:
+        raise ConfigError("; ".join(problems))
+    return merged

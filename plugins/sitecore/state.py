@@ -1,0 +1,75 @@
+"""One build state, reset at the start of every build.
+
+i18n-subsites runs one nested Pelican per language inside the main run, so
+what one build learns (the content model, rendered Markdown, URLs of each
+language's items) must be shared by the sub-sites and forgotten before the
+next build: under ``pelican -r``, livereload and repeated test builds in one
+process, state left by a previous (perhaps crashed) build must not leak in.
+"""
+
+import blinker
+from pelican import signals
+
+
+def is_main_site(settings):
+    """True in the main Pelican run, False in an i18n-subsites sub-site.
+
+    i18n-subsites starts one nested Pelican per language with DEFAULT_LANG
+    set to that language; work done once per build belongs in the main one.
+    """
+    return settings["DEFAULT_LANG"] not in settings.get("I18N_SUBSITES", {})
+
+
+class BuildState:
+    """Named slots, one per plugin concern, created on first use.
+
+    ``STATE.slot("multilang", Factory)`` returns this build's object for
+    that name, creating it with ``Factory()`` the first time; ``reset()``
+    drops every slot.
+    """
+
+    def __init__(self):
+        self._slots = {}
+        self.generation = 0
+
+    def slot(self, name, factory):
+        if name not in self._slots:
+            self._slots[name] = factory()
+        return self._slots[name]
+
+    def reset(self):
+        self._slots.clear()
+        self.generation += 1
+
+
+STATE = BuildState()
+
+
+# Sent once at the start of every build of the main site (and again for
+# every rebuild under `pelican -r`), after the state was reset: per-build
+# work (reading the content, compiling catalogs, validating) connects here,
+# not to `initialized`, which a rebuild does not send again.
+build_started = blinker.signal("sitecore.build_started")
+
+
+def _run_started(pelican_obj):
+    # The main site's generator lookup is the first thing Pelican.run() does.
+    if is_main_site(pelican_obj.settings):
+        STATE.reset()
+        build_started.send(pelican_obj)
+
+
+def _finished(pelican_obj):
+    if is_main_site(pelican_obj.settings):
+        STATE.reset()
+
+
+def connect():
+    """Connect the reset before any plugin's own receivers (idempotent).
+
+    Every plugin calls this first in its register(), so the state is fresh
+    whatever the order of PLUGINS: blinker calls receivers in the order
+    they were connected, and connecting the same receiver twice is a no-op.
+    """
+    signals.get_generators.connect(_run_started)
+    signals.finalized.connect(_finished)
