@@ -12,7 +12,26 @@ and so does the tooling in ``sitetools/``.
   ``ConfigError`` ends the build with a message and exit status 1.
 - ``state``: one ``BuildState``, reset at the start of every build, holding
   what a build learns across its language sub-sites.
+
+- ``render``: every Markdown file converted once per build, shared by the
+  validation and every language's sub-site (``SharedMarkdownReader``).
 """
 
+from pelican import signals
+
+from . import state
 from .config import ConfigError, plugin_config  # noqa: F401
-from .state import STATE, BuildState, build_started, connect, is_main_site  # noqa: F401
+from .render import RenderError, Rendered, rendered, use_shared_reader  # noqa: F401
+from .state import STATE, BuildState, build_started, is_main_site  # noqa: F401
+
+
+def connect():
+    """Connect the core's receivers before the calling plugin's own.
+
+    Every plugin calls this first in its register(): blinker calls
+    receivers in the order they were connected and ignores a second
+    connection of the same receiver, so the build state is reset and the
+    shared reader installed whatever the order of PLUGINS.
+    """
+    state.connect()
+    signals.readers_init.connect(use_shared_reader)
