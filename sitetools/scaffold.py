@@ -10,8 +10,9 @@ import datetime
 import os
 import re
 
-from content_checks.checks import SLUG_RE, group_pieces, lines_of, load_all
-from translation_status.status import content_hash, pick_original
+from content_checks.checks import SLUG_RE
+from sitecore.model import ContentModel, lines_of, pick_original
+from translation_status.status import content_hash
 
 KINDS = {
     # kind: (folder under PATH, is an article section)
@@ -93,8 +94,7 @@ def new(kind, slug, lang, settings):
     if kind not in KINDS:
         raise ScaffoldError(f"unknown kind {kind!r}; use one of {', '.join(KINDS)}")
     check_args(slug, lang, settings)
-    sources, _problems = load_all(settings)
-    for source in sources:
+    for source in ContentModel(settings).sources:
         if source.slug == slug:
             raise ScaffoldError(f"slug {slug!r} is already used by {source.path}; choose another, "
                                 f"or translate it with `invoke translate {slug} --lang LANG`")
@@ -106,8 +106,7 @@ def new(kind, slug, lang, settings):
 def translate(slug, lang, settings):
     """Write the translation stub of `slug` into `lang`; return its path."""
     check_args(slug, lang, settings)
-    sources, _problems = load_all(settings)
-    pieces = [(key, versions) for key, versions in group_pieces(sources).items() if key[2] == slug]
+    pieces = [(key, versions) for key, versions in ContentModel(settings).pieces.items() if key[2] == slug]
     if not pieces:
         raise ScaffoldError(f"no content has slug {slug!r}; `invoke translations` lists them")
     (_kind, _section, _slug), versions = pieces[0]

@@ -7,6 +7,10 @@ from dataclasses import dataclass
 
 from pelican import signals
 
+import sitecore
+from sitecore import STATE, ConfigError, build_started, plugin_config
+from sitecore.state import is_main_site  # noqa: F401  (re-exported: older imports)
+
 logger = logging.getLogger(__name__)
 
 DEFAULTS = {
@@ -47,15 +51,6 @@ class BuildInfo:
         }
 
 
-def is_main_site(settings):
-    """True in the main Pelican run, False in an i18n-subsites sub-site.
-
-    i18n-subsites starts one nested Pelican per language with DEFAULT_LANG
-    set to that language; work done once per build belongs in the main one.
-    """
-    return settings["DEFAULT_LANG"] not in settings.get("I18N_SUBSITES", {})
-
-
 def git_commit(path):
     try:
         result = subprocess.run(
@@ -79,7 +74,7 @@ def read(settings, environ=None):
     else:
         epoch = int(datetime.datetime.now(datetime.timezone.utc).timestamp())
         reproducible = False
-    conf = {**DEFAULTS, **settings.get("BUILDINFO", {})}
+    conf = plugin_config(settings, "BUILDINFO", DEFAULTS)
     commit = conf["commit"] or environ.get("BUILD_COMMIT", "") or git_commit(settings["PATH"])
     time = datetime.datetime.fromtimestamp(epoch, datetime.timezone.utc)
     return BuildInfo(epoch, time, commit, reproducible)
@@ -91,21 +86,20 @@ class _Current:
 
 def current(settings=None):
     """The BuildInfo of the running build (read once, shared by sub-sites)."""
-    if _Current.info is None:
+    slot = STATE.slot("buildinfo", _Current)
+    if slot.info is None:
         if settings is None:
             raise RuntimeError("buildinfo: no build is running")
-        _Current.info = read(settings)
-    return _Current.info
+        try:
+            slot.info = read(settings)
+        except BuildInfoError as exc:
+            raise ConfigError(str(exc)) from exc
+    return slot.info
 
 
-def initialized(pelican_obj):
-    settings = pelican_obj.settings
-    for key in settings.get("BUILDINFO", {}):
-        if key not in DEFAULTS:
-            logger.error("buildinfo: unknown BUILDINFO key %r", key)
+def start(pelican_obj):
     # The main site starts each build; its sub-sites reuse the same instant.
-    if is_main_site(settings):
-        _Current.info = read(settings)
+    current(pelican_obj.settings)
 
 
 def add_to_context(generator):
@@ -113,5 +107,6 @@ def add_to_context(generator):
 
 
 def register():
-    signals.initialized.connect(initialized)
+    sitecore.connect()
+    build_started.connect(start)
     signals.generator_init.connect(add_to_context)

@@ -6,5 +6,7 @@ and exit status 1 -- never a traceback, a crash deep inside i18n-subsites
 (an unknown ``Lang`` raises KeyError there) or a silently skipped page.
 """
 
-from .checks import ContentError, Problem, report  # noqa: F401
-from .plugin import collect, register  # noqa: F401
+from sitecore.problems import ContentError, Problem, report  # noqa: F401
+from sitecore.problems import collect  # noqa: F401
+
+from .plugin import register  # noqa: F401

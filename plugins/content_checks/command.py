@@ -9,7 +9,7 @@ import sys
 from pelican.plugins._utils import load_plugins
 from pelican.settings import read_settings
 
-from .plugin import all_problems
+from sitecore import STATE, all_problems
 
 _REGISTERED = set()
 
@@ -18,15 +18,20 @@ def find_problems(settings):
     """Every problem the build would report, without building.
 
     The site's plugins are registered (once per process) so that the rules
-    they connect to `content_checks.collect`, such as the events' field
-    checks, run here too; no build signal is sent.
+    they connect to `sitecore.collect`, such as the events' field checks,
+    run here too; no build signal is sent.
     """
     for plugin in load_plugins(settings):
         name = getattr(plugin, "__name__", repr(plugin))
         if name not in _REGISTERED:
             plugin.register()
             _REGISTERED.add(name)
-    return sorted(set(all_problems(settings)))
+    # A check is a build of its own: nothing read by an earlier one counts.
+    STATE.reset()
+    try:
+        return all_problems(settings)
+    finally:
+        STATE.reset()
 
 
 def run(settings_file, path=None, out=sys.stdout):

@@ -1,15 +1,11 @@
 import logging
 
-from blinker import signal
-from pelican import signals
+import sitecore
+from sitecore import collect, content_model, plugin_config
 
-from buildinfo import is_main_site
-
-from .checks import check_all, report
+from .checks import KNOWN_FIELDS, KNOWN_PREFIXES, MAX_BYTES, check_all
 
 logger = logging.getLogger(__name__)
-
-from .checks import KNOWN_FIELDS, KNOWN_PREFIXES, MAX_BYTES
 
 DEFAULTS = {
     "enabled": True,
@@ -20,38 +16,23 @@ DEFAULTS = {
     "field_prefixes": KNOWN_PREFIXES,
 }
 
-# Other plugins add their own content rules by connecting a receiver that
-# takes the main site's settings and returns a list of Problems; they are
-# reported with these checks' own, all at once, before anything is read.
-collect = signal("content_checks.collect")
-
 
 def config(settings):
-    user = settings.get("CONTENT_CHECKS", {})
-    for key in user:
-        if key not in DEFAULTS:
-            logger.error("content_checks: unknown CONTENT_CHECKS key %r", key)
-    return {**DEFAULTS, **user}
+    return plugin_config(settings, "CONTENT_CHECKS", DEFAULTS)
 
 
-def validate(pelican_obj):
-    settings = pelican_obj.settings
-    # i18n-subsites starts one Pelican per language; the content is the same,
-    # so check it once, in the main site, before anything is read or written.
-    if not is_main_site(settings):
-        return
+def content_rules(settings):
+    """collect receiver: this plugin's rules over the build's content model.
+
+    Other plugins' rules (events' fields, the mirror list) are connected to
+    the same signal; the core reports them all at once, before anything is
+    read or written.
+    """
     if not config(settings)["enabled"]:
-        return
-    report(all_problems(settings))
-
-
-def all_problems(settings):
-    """This plugin's rules plus every rule other plugins connected to `collect`."""
-    problems = check_all(settings)
-    for _receiver, found in collect.send(settings):
-        problems.extend(found)
-    return problems
+        return []
+    return check_all(settings, content_model(settings))
 
 
 def register():
-    signals.initialized.connect(validate)
+    sitecore.connect()
+    collect.connect(content_rules)

@@ -16,8 +16,8 @@ import zoneinfo
 from dataclasses import dataclass, field
 from urllib.parse import urlsplit
 
-from content_checks import Problem
-from content_checks.checks import content_files, effective, load, meta_line
+from sitecore import Problem, content_model
+from sitecore.model import effective, meta_line
 
 STATUSES = ("scheduled", "cancelled", "postponed", "moved-online")
 YES = {"yes", "true", "1", "on"}
@@ -233,29 +233,21 @@ class Event:
 class Raw:
     """One file's Event-* values as written, with their lines."""
 
-    source: object  # content_checks Source
+    source: object  # sitecore.model Source
     abspath: str
     slug: str
     lang: str
     values: dict = field(default_factory=dict)  # field name -> (value, line)
 
 
-def event_folder_files(settings, category):
-    """Markdown files of the events section: its folder, or `Category: events`."""
-    root = settings["PATH"]
-    for path, kind in content_files(settings):
-        if kind != "article":
-            continue
-        relative = os.path.relpath(path, root).replace("\\", "/")
-        yield path, relative.split("/")[0] == category
-
-
 def read_raw(settings, category):
+    """The Raw of every file of the events section: its folder, or `Category: events`."""
     raws = []
-    for path, in_folder in event_folder_files(settings, category):
-        source, _problems = load(path, "article", settings)
-        if source is None:
-            continue  # content_checks reports undecodable files
+    for source in content_model(settings).sources:
+        if source.kind != "article":
+            continue  # undecodable files are not in the model: content_checks reports them
+        path = source.abs_path
+        in_folder = source.section == category
         declared = source.metadata.get("category", ("", 0))[0].strip().lower()
         if not (declared == category or (in_folder and not declared)):
             continue

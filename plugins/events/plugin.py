@@ -13,8 +13,9 @@ from pelican import signals
 from pelican.generators import Generator
 from pelican.utils import slugify
 
-from buildinfo import current, is_main_site
-from content_checks import collect, report
+import sitecore
+from buildinfo import current
+from sitecore import STATE, ConfigError, collect, is_main_site, plugin_config
 
 from . import fields, ical
 
@@ -43,48 +44,45 @@ JSONLD_STATUS = {
 }
 
 
-def config(settings, report_unknown=False):
-    user = settings.get("EVENTS", {})
-    if report_unknown:
-        for key in user:
-            if key not in DEFAULTS:
-                logger.error("events: unknown EVENTS key %r", key)
-    return {**DEFAULTS, **user}
-
-
-def scan(settings):
-    conf = config(settings)
-    duration = fields.parse_duration(conf["default_duration"])
-    return fields.scan(settings, conf["category"], duration)
-
-
-def check_events(settings):
-    """content_checks.collect receiver: the events' problems, with the others'."""
-    if not is_main_site(settings):
-        return []
-    return scan(settings)[1]
-
-
-def initialized(pelican_obj):
-    """Validate the events before anything is read (also without content_checks)."""
-    settings = pelican_obj.settings
-    if not is_main_site(settings):
-        return
-    conf = config(settings, report_unknown=True)
+def config(settings):
+    conf = plugin_config(settings, "EVENTS", DEFAULTS)
     try:
         fields.parse_duration(conf["default_duration"])
     except fields.FieldError as exc:
-        raise EventsConfigError(f"EVENTS['default_duration']: {exc}") from exc
+        raise ConfigError(f"EVENTS['default_duration']: {exc}") from exc
+    return conf
+
+
+class _Scan:
+    """One build's events: {abs path: Event} and their problems."""
+
+    def __init__(self):
+        self.results = {}  # content folder -> (events, problems)
+
+
+def scan(settings):
+    """({abs path: Event}, [Problem]) of the content, computed once per build."""
+    conf = config(settings)
+    store = STATE.slot("events", _Scan).results
+    root = os.path.abspath(settings["PATH"])
+    if root not in store:
+        duration = fields.parse_duration(conf["default_duration"])
+        store[root] = fields.scan(settings, conf["category"], duration)
+    return store[root]
+
+
+def check_events(settings):
+    """sitecore.collect receiver: the events' problems, with the others'."""
+    if not is_main_site(settings):
+        return []
     events, problems = scan(settings)
-    report(problems)
-    for event in sorted(events.values(), key=lambda e: e.path):
-        if event.end_assumed:
-            logger.warning("events: %s has no Event-end or Event-duration, assuming %s",
-                           event.path, conf["default_duration"])
-
-
-class EventsConfigError(ValueError):
-    """The EVENTS setting is wrong."""
+    if not problems:
+        conf = config(settings)
+        for event in sorted(events.values(), key=lambda e: e.path):
+            if event.end_assumed:
+                logger.warning("events: %s has no Event-end or Event-duration, assuming %s",
+                               event.path, conf["default_duration"])
+    return problems
 
 
 def zone_label(moment):
@@ -392,7 +390,7 @@ def get_generators(pelican_obj):
 
 
 def register():
+    sitecore.connect()
     collect.connect(check_events)
-    signals.initialized.connect(initialized)
     signals.article_generator_finalized.connect(articles_finalized)
     signals.get_generators.connect(get_generators)

@@ -12,7 +12,8 @@ from babel.messages.pofile import read_po
 from jinja2 import pass_context
 from pelican import signals
 
-from buildinfo import is_main_site
+import sitecore
+from sitecore import STATE, ConfigError, build_started, plugin_config
 
 logger = logging.getLogger(__name__)
 
@@ -24,7 +25,7 @@ DEFAULTS = {
 TABLE_KEYS = {"locale", "name", "dir", "bcp47"}
 
 
-class LanguageTableError(ValueError):
+class LanguageTableError(ConfigError):
     """The LANGUAGES setting is malformed."""
 
 
@@ -56,8 +57,8 @@ def check_table(languages, default_lang):
     return problems
 
 
-class State:
-    """What one build learns across its sub-sites; reset for each build."""
+class Links:
+    """What one build learns across its sub-sites (a slot of the build state)."""
 
     def __init__(self):
         # source_path -> (lang, URL of the item inside its own language's sub-site)
@@ -66,15 +67,12 @@ class State:
         self.converted_urls = {}
 
 
-STATE = State()
+def links():
+    return STATE.slot("multilang", Links)
 
 
 def config(settings):
-    conf = {**DEFAULTS, **settings.get("MULTILANG", {})}
-    for key in settings.get("MULTILANG", {}):
-        if key not in DEFAULTS:
-            logger.error("multilang: unknown MULTILANG key %r", key)
-    return conf
+    return plugin_config(settings, "MULTILANG", DEFAULTS)
 
 
 def catalog_languages(settings):
@@ -126,16 +124,18 @@ def compile_catalogs(settings):
     gettext._translations.clear()
 
 
-def initialized(pelican_obj):
+def start(pelican_obj):
+    """Check the language table and compile the catalogs, once per build
+    (so that a rebuild under `pelican -r` sees changed catalogs too)."""
     settings = pelican_obj.settings
-    if not is_main_site(settings):
-        return
-    STATE.__init__()
     config(settings)
     problems = check_table(settings.get("LANGUAGES", {}), settings["DEFAULT_LANG"])
     if problems:
         raise LanguageTableError("; ".join(problems))
-    compile_catalogs(settings)
+    try:
+        compile_catalogs(settings)
+    except CatalogError as exc:
+        raise ConfigError(str(exc)) from exc
 
 
 def locale_of(context_or_settings):
@@ -225,11 +225,11 @@ def item_versions(item, converted=True):
     versions = {}
     members = [item, *item.translations]
     for member in members:
-        native = STATE.native_urls.get(member.source_path)
+        native = links().native_urls.get(member.source_path)
         if native is not None:
             versions[native[0]] = native[1]
     for member in members if converted else ():
-        for lang, url in STATE.converted_urls.get(member.source_path, {}).items():
+        for lang, url in links().converted_urls.get(member.source_path, {}).items():
             versions.setdefault(lang, url)
     return versions
 
@@ -259,9 +259,9 @@ def keep_one_copy(items, settings):
     for item in items:
         if item.lang == current:
             if getattr(item, "converted_from", None):
-                STATE.converted_urls.setdefault(item.source_path, {})[current] = item.url
+                links().converted_urls.setdefault(item.source_path, {})[current] = item.url
             else:
-                STATE.native_urls[item.source_path] = (item.lang, item.url)
+                links().native_urls[item.source_path] = (item.lang, item.url)
         by_slug.setdefault(item.slug, []).append(item)
     for group in by_slug.values():
         if len(group) == 1:
@@ -301,8 +301,9 @@ def install_log_filter(pelican_obj):
 
 
 def register():
+    sitecore.connect()
     signals.initialized.connect(install_log_filter)
-    signals.initialized.connect(initialized)
+    build_started.connect(start)
     signals.generator_init.connect(generator_init)
     signals.article_generator_pretaxonomy.connect(articles_pretaxonomy)
     signals.page_generator_finalized.connect(pages_finalized)

@@ -12,6 +12,7 @@ from urllib.parse import urlsplit
 from pelican import signals
 from pelican.generators import Generator
 
+import sitecore
 from buildinfo import current
 
 logger = logging.getLogger(__name__)
@@ -159,6 +160,7 @@ def get_generators(pelican_obj):
 
 
 def register():
+    sitecore.connect()
     signals.generator_init.connect(add_to_context)
     signals.feed_generated.connect(feed_generated)
     signals.get_generators.connect(get_generators)

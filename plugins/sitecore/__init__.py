@@ -13,16 +13,23 @@ and so does the tooling in ``sitetools/``.
 - ``state``: one ``BuildState``, reset at the start of every build, holding
   what a build learns across its language sub-sites.
 
+- ``model``: the content model, every source file scanned once per build;
+  ``problems``: the one Problem type, the ``collect`` signal every plugin's
+  content rules connect to, and the report that stops a build.
 - ``render``: every Markdown file converted once per build, shared by the
-  validation and every language's sub-site (``SharedMarkdownReader``).
+  validation and every language's sub-site (``SharedMarkdownReader``);
+  ``templates``: each template compiled once, not once per generator.
 """
 
 from pelican import signals
 
 from . import state
 from .config import ConfigError, plugin_config  # noqa: F401
+from .model import ContentModel, Source, content_model  # noqa: F401
+from .problems import ContentError, Problem, all_problems, collect, report  # noqa: F401
 from .render import RenderError, Rendered, rendered, use_shared_reader  # noqa: F401
 from .state import STATE, BuildState, build_started, is_main_site  # noqa: F401
+from .templates import share_compiled_templates
 
 
 def connect():
@@ -35,3 +42,4 @@ def connect():
     """
     state.connect()
     signals.readers_init.connect(use_shared_reader)
+    signals.generator_init.connect(share_compiled_templates)

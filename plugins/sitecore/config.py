@@ -23,23 +23,25 @@ def _type_name(types):
     return " or ".join("None" if t is type(None) else t.__name__ for t in types)
 
 
-def plugin_config(settings, name, defaults, types=None):
+def plugin_config(settings, name, defaults, types=None, prefix=None):
     """``settings[name]`` merged over ``defaults``, checked.
 
     Every key must be one of ``defaults``; a value must be an instance of
     ``types[key]`` when given (a type or tuple of types), else of the
     default's type (``bool`` and ``int`` are kept apart: ``True`` is no
-    count).  All problems are raised at once, as one ConfigError.
+    count).  All problems are raised at once, as one ConfigError, after
+    each is logged as ``<prefix>: ...`` (prefix: the name in lowercase).
     """
+    prefix = prefix or name.lower()
     user = settings.get(name) or {}
     if not isinstance(user, dict):
-        raise ConfigError(f"{name} must be a dict of settings, got {type(user).__name__}")
+        raise ConfigError(f"{prefix}: {name} must be a dict of settings, got {type(user).__name__}")
     types = types or {}
     problems = []
     for key in user:
         if key not in defaults:
             known = ", ".join(sorted(defaults)) or "none"
-            problems.append(f"{name} has an unknown key {key!r} (the keys are: {known})")
+            problems.append(f"{prefix}: unknown {name} key {key!r} (the keys are: {known})")
     merged = {**defaults, **user}
     for key, value in user.items():
         if key not in defaults:
@@ -56,7 +58,12 @@ def plugin_config(settings, name, defaults, types=None):
         else:
             ok = isinstance(value, wanted_tuple)
         if not ok:
-            problems.append(f"{name}[{key!r}] must be {_type_name(wanted)}, got {value!r}")
+            problems.append(f"{prefix}: {name}[{key!r}] must be {_type_name(wanted)}, got {value!r}")
     if problems:
+        for problem in problems:
+            try:
+                logger.error("%s", problem)
+            except RuntimeError:
+                pass  # `pelican --fatal` raises on the first error; the exit below says it all
         raise ConfigError("; ".join(problems))
     return merged

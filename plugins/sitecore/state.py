@@ -53,10 +53,15 @@ build_started = blinker.signal("sitecore.build_started")
 
 
 def _run_started(pelican_obj):
-    # The main site's generator lookup is the first thing Pelican.run() does.
+    # The main site's generator lookup is the first thing Pelican.run() does:
+    # fresh state, then each plugin's per-build set-up, then every content
+    # rule of every plugin, reported at once before anything is read.
     if is_main_site(pelican_obj.settings):
+        from .problems import validate
+
         STATE.reset()
         build_started.send(pelican_obj)
+        validate(pelican_obj.settings)
 
 
 def _finished(pelican_obj):

@@ -7,8 +7,9 @@ import os
 from pelican import signals
 from pelican.generators import Generator
 
-from buildinfo import is_main_site
-from content_checks.checks import display_path
+import sitecore
+from sitecore import STATE, build_started, content_model, is_main_site, plugin_config
+from sitecore.model import display_path
 
 from .status import OUTDATED, by_path, report
 
@@ -24,40 +25,36 @@ DEFAULTS = {
 
 
 def config(settings):
-    user = settings.get("TRANSLATION_STATUS", {})
-    for key in user:
-        if key not in DEFAULTS:
-            logger.error("translation_status: unknown TRANSLATION_STATUS key %r", key)
-    return {**DEFAULTS, **user}
+    return plugin_config(settings, "TRANSLATION_STATUS", DEFAULTS)
 
 
-class State:
-    """One build's report; reset when the main site starts."""
+class Status:
+    """One build's report (a slot of the build state)."""
 
     def __init__(self):
         self.data = None
         self.paths = {}
 
 
-STATE = State()
+def status():
+    return STATE.slot("translation_status", Status)
 
 
-def initialized(pelican_obj):
+def start(pelican_obj):
     settings = pelican_obj.settings
-    if not is_main_site(settings):
-        return
-    STATE.__init__()
     config(settings)
-    STATE.data = report(settings)
-    STATE.paths = by_path(STATE.data)
+    this = status()
+    this.data = report(settings, content_model(settings))
+    this.paths = by_path(this.data)
 
 
 def mark_outdated(content):
     """An outdated translation gets `outdated_from` = its original's language."""
     source_path = getattr(content, "source_path", None)
-    if not source_path or STATE.data is None:
+    this = status()
+    if not source_path or this.data is None:
         return
-    found = STATE.paths.get(display_path(source_path, content.settings))
+    found = this.paths.get(display_path(source_path, content.settings))
     if found and found[0] == OUTDATED:
         content.outdated_from = found[1]
 
@@ -69,19 +66,20 @@ class TranslationStatusGenerator(Generator):
         pass
 
     def generate_output(self, writer):
-        if not is_main_site(self.settings) or STATE.data is None:
+        data = status().data
+        if not is_main_site(self.settings) or data is None:
             return
         conf = config(self.settings)
         if conf["json"]:
             path = os.path.join(self.output_path, conf["json"])
             os.makedirs(os.path.dirname(path), exist_ok=True)
             with open(path, "w", encoding="utf-8") as handle:
-                json.dump(STATE.data, handle, ensure_ascii=False, indent=1, sort_keys=True)
+                json.dump(data, handle, ensure_ascii=False, indent=1, sort_keys=True)
                 handle.write("\n")
         if conf["page"]:
             template = self.get_template(conf["template"])
             writer.write_file(conf["page"], template, self.context, relative_urls=self.settings["RELATIVE_URLS"],
-                              status=STATE.data, output_file=conf["page"],
+                              status=data, output_file=conf["page"],
                               json_file=conf["json"])
 
 
@@ -90,6 +88,7 @@ def get_generators(pelican_obj):
 
 
 def register():
-    signals.initialized.connect(initialized)
+    sitecore.connect()
+    build_started.connect(start)
     signals.content_object_init.connect(mark_outdated)
     signals.get_generators.connect(get_generators)

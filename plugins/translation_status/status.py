@@ -4,7 +4,7 @@ import hashlib
 import os
 import unicodedata
 
-from content_checks.checks import group_pieces, lines_of, load_all
+from sitecore.model import ContentModel, lines_of, pick_original
 from multilang.multilang import CatalogError, catalog_languages, catalog_path, read_catalog
 
 HASH_LENGTH = 10
@@ -36,15 +36,6 @@ def content_hash(source):
     body = "\n".join(lines_of(source.text)[source.body_start - 1:])
     text = "\n".join([normalise(title), normalise(summary), normalise(body)])
     return hashlib.sha256(text.encode("utf-8")).hexdigest()[:HASH_LENGTH]
-
-
-def pick_original(versions, settings):
-    """The version the others translate: one without Translation-of, the
-    default language first, then the language table's order."""
-    order = [settings["DEFAULT_LANG"], *settings["LANGUAGES"]]
-    candidates = [lang for lang in versions if "translation-of" not in versions[lang].metadata] or list(versions)
-    candidates.sort(key=lambda lang: order.index(lang) if lang in order else len(order))
-    return candidates[0]
 
 
 def piece_status(versions, settings, targets=None):
@@ -121,16 +112,16 @@ def catalog_stats(settings):
     return stats
 
 
-def report(settings, sources=None):
-    """The whole report as a JSON-ready dict."""
-    if sources is None:
-        sources, _problems = load_all(settings)
+def report(settings, model=None):
+    """The whole report as a JSON-ready dict (``model``: the build's ContentModel)."""
+    if model is None:
+        model = ContentModel(settings)
     from zh_convert.convert import config as zh_config
 
     targets = zh_config(settings)["targets"]
     pieces = []
     summary = {lang: {status: 0 for status in STATUSES} for lang in settings["LANGUAGES"]}
-    for (kind, section, slug), versions in sorted(group_pieces(sources).items()):
+    for (kind, section, slug), versions in sorted(model.pieces.items()):
         original_lang, current, languages = piece_status(versions, settings, targets)
         for lang, entry in languages.items():
             summary[lang][entry["status"]] += 1

@@ -4,6 +4,8 @@ import logging
 import os
 import re
 
+from sitecore import plugin_config
+
 logger = logging.getLogger(__name__)
 
 DEFAULTS = {
@@ -22,11 +24,7 @@ class TermsError(ValueError):
 
 
 def config(settings):
-    user = settings.get("ZH_CONVERT", {})
-    for key in user:
-        if key not in DEFAULTS:
-            logger.error("zh_convert: unknown ZH_CONVERT key %r", key)
-    conf = {**DEFAULTS, **user}
+    conf = plugin_config(settings, "ZH_CONVERT", DEFAULTS)
     # A site whose language table lacks one side of a pair converts nothing there.
     languages = settings.get("LANGUAGES", {})
     conf["targets"] = {

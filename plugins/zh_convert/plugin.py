@@ -5,8 +5,8 @@ import os
 
 from pelican import signals
 
-from buildinfo import is_main_site
-from content_checks.checks import group_pieces, load_all
+import sitecore
+from sitecore import STATE, build_started, content_model
 
 from .convert import Converter, TermsError, config, conversion_plan, convert_html, load_terms
 
@@ -17,8 +17,8 @@ class ConvertError(SystemExit):
     """The word list is broken: a message and exit status 1, no traceback."""
 
 
-class State:
-    """One build's plan and converters; reset when the main site starts."""
+class Plan:
+    """One build's plan and converters (a slot of the build state)."""
 
     def __init__(self):
         self.plan = {}  # target lang -> {abs source path: source lang}
@@ -26,31 +26,31 @@ class State:
         self.terms = []
 
 
-STATE = State()
+def plan():
+    return STATE.slot("zh_convert", Plan)
 
 
-def initialized(pelican_obj):
+def start(pelican_obj):
     settings = pelican_obj.settings
-    if not is_main_site(settings):
-        return
-    STATE.__init__()
     conf = config(settings)
     if not conf["targets"]:
         return
+    this = plan()
     try:
-        STATE.terms = load_terms(conf["terms"])
+        this.terms = load_terms(conf["terms"])
     except TermsError as exc:
         logger.error("zh_convert: %s", exc)
         raise ConvertError(f"zh_convert: {exc}") from exc
-    sources, _problems = load_all(settings)  # problems are content_checks' to report
-    STATE.plan = conversion_plan(group_pieces(sources), settings)
+    # Problems of the files are content_checks' to report.
+    this.plan = conversion_plan(content_model(settings).pieces, settings)
 
 
 def converter(settings, target):
-    if target not in STATE.converters:
+    this = plan()
+    if target not in this.converters:
         spec = config(settings)["targets"][target]
-        STATE.converters[target] = Converter(spec["config"], STATE.terms)
-    return STATE.converters[target]
+        this.converters[target] = Converter(spec["config"], this.terms)
+    return this.converters[target]
 
 
 def convert_item(content):
@@ -66,7 +66,7 @@ def convert_item(content):
     """
     settings = content.settings
     target = settings.get("DEFAULT_LANG")
-    source_lang = STATE.plan.get(target, {}).get(os.path.abspath(content.source_path or ""))
+    source_lang = plan().plan.get(target, {}).get(os.path.abspath(content.source_path or ""))
     if source_lang is None or getattr(content, "lang", None) != source_lang:
         return
     convert = converter(settings, target)
@@ -85,5 +85,6 @@ def convert_item(content):
 
 
 def register():
-    signals.initialized.connect(initialized)
+    sitecore.connect()
+    build_started.connect(start)
     signals.content_object_init.connect(convert_item)
