@@ -344,10 +344,17 @@ def catalogs_compile(c):
               "-o", os.devnull, "-i", f"{CONFIG['translations']}/{entry['locale']}/LC_MESSAGES/messages.po")
 
 
-@task(help={"pieces": "statements per language in the synthetic site (default 100)"})
-def bench(c, pieces=100):
-    """Measure build time and page weight against the goals in benchmarks/bench.py."""
-    code = subprocess.run([sys.executable, str(HERE / "benchmarks" / "bench.py"), "--pieces", str(pieces)]).returncode
+@task(help={"sizes": "statements per language, comma-separated (default 300,600)",
+            "runs": "alternating runs per size, medians (default 3)",
+            "memory_pieces": "statements per language of the peak-memory build; 0 skips it (default 1000)",
+            "json": "also write the results to this file"})
+def bench(c, sizes="300,600", runs=3, memory_pieces=1000, json=""):
+    """Build time against stock Pelican + i18n-subsites, growth, rebuild, memory, page weight."""
+    args = [sys.executable, str(HERE / "benchmarks" / "bench.py"), "--sizes", sizes, "--runs", str(runs),
+            "--memory-pieces", str(memory_pieces)]
+    if json:
+        args += ["--json", json]
+    code = subprocess.run(args).returncode
     if code:
         raise Exit("a benchmark goal was missed (see above)", code=code)
 

@@ -37,7 +37,6 @@ class Rendered:
 class _Memo:
     def __init__(self):
         self.items = {}  # (real path, mtime_ns, size) -> Rendered
-        self.conversions = 0
         self.reader = None
 
 
@@ -58,6 +57,7 @@ class ReusingMarkdownReader(MarkdownReader):
         self._body_md = Markdown(**self.settings["MARKDOWN"])
         self._field_md = Markdown(**self.settings["MARKDOWN"])
         self._field_md.preprocessors.deregister("meta")
+        self.conversions = 0  # calls of Markdown.convert, for the benchmark
 
     def _parse_metadata(self, meta):
         formatted_fields = self.settings["FORMATTED_FIELDS"]
@@ -65,6 +65,7 @@ class ReusingMarkdownReader(MarkdownReader):
         for name, value in meta.items():
             name = name.lower()
             if name in formatted_fields:
+                self.conversions += 1
                 self._field_md.reset()
                 formatted = self._field_md.convert("\n".join(value))
                 output[name] = self.process_metadata(name, formatted)
@@ -82,6 +83,7 @@ class ReusingMarkdownReader(MarkdownReader):
         self._source_path = source_path
         self._md = self._body_md
         self._md.reset()
+        self.conversions += 1
         with pelican_open(source_path) as text:
             content = self._md.convert(text)
         metadata = self._parse_metadata(self._md.Meta) if hasattr(self._md, "Meta") else {}
@@ -111,7 +113,6 @@ def rendered(path, settings):
             content, metadata = reader.read(path)
         except RecursionError as exc:
             raise RenderError(path, "the text is nested too deeply for Markdown to render") from exc
-        store.conversions += 1
         found = store.items[key] = Rendered(content, metadata)
     return found
 
@@ -129,3 +130,12 @@ def use_shared_reader(readers):
     for ext in MarkdownReader.file_extensions:
         if readers.reader_classes.get(ext) is MarkdownReader:
             readers.reader_classes[ext] = SharedMarkdownReader
+
+
+def log_conversions(pelican_obj):
+    """finalized receiver: how many times Markdown ran (read by `invoke bench`)."""
+    from .state import is_main_site
+
+    store = memo()
+    if is_main_site(pelican_obj.settings) and store.reader is not None:
+        logger.debug("sitecore: %d Markdown conversions for %d files", store.reader.conversions, len(store.items))
