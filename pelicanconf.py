@@ -44,7 +44,11 @@ I18N_SUBSITES = {code: {} for code in LANGUAGES if code != DEFAULT_LANG}
 # keeps one local copy per slug and the theme marks it as not yet translated.
 I18N_UNTRANSLATED_ARTICLES = "keep"
 I18N_UNTRANSLATED_PAGES = "keep"
-JINJA_ENVIRONMENT = {"extensions": ["jinja2.ext.i18n"], "trim_blocks": True, "lstrip_blocks": True}
+# Everything a template prints is escaped as text, unless marked |safe: only
+# the rendered body and Summary HTML of content (checked against the
+# allowlist after Markdown) and strings our plugins build on purpose.
+JINJA_ENVIRONMENT = {"extensions": ["jinja2.ext.i18n"], "trim_blocks": True, "lstrip_blocks": True,
+                     "autoescape": True}
 # Catalogs live under their Babel locale; the multilingual plugin compiles
 # them at build time into this folder, one sub-folder per site code.
 TRANSLATIONS_PATH = os.path.join(HERE, "translations")

@@ -280,8 +280,28 @@ def check_raw_html(source, settings):
                            "(the site runs no scripts); remove the attribute")
 
 
+def check_bidi_controls(source, settings):
+    """No bidirectional embedding, override or isolate control in any metadata field.
+
+    Invisible, they can make a title or a place read differently from what it
+    says (U+202E turns "gpj.exe" around); the marks U+200E/U+200F stay allowed.
+    """
+    import unicodedata
+
+    key = None
+    for number, line in enumerate(lines_of(source.text)[:scan_metadata(source.text)[1]], start=1):
+        match = META_RE.match(line)
+        if match:
+            key = match["key"]
+        for char in dict.fromkeys(c for c in line if "\u202a" <= c <= "\u202e" or "\u2066" <= c <= "\u2069"):
+            yield number, (f"{key or 'the metadata'} contains the invisible bidirectional control "
+                           f"U+{ord(char):04X} ({unicodedata.name(char)}), which can make text read differently "
+                           "from what it says; delete it (retype the field)")
+
+
 RULES = [check_title, check_lang, check_slug, check_date, check_fields, check_other_dates, check_status, check_template,
-         check_translation_of, check_internal_links, check_link_schemes, check_images, check_raw_html]
+         check_translation_of, check_internal_links, check_link_schemes, check_images, check_raw_html,
+         check_bidi_controls]
 
 
 

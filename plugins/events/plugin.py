@@ -176,7 +176,8 @@ class EventView:
     # -- text for the calendars --------------------------------------------
     @property
     def title_text(self):
-        return Markup(self.article.title).striptags()
+        """The title as written: it is text, not HTML (markup in it is shown literally)."""
+        return self.article.title
 
     @property
     def place_text(self):
@@ -246,9 +247,17 @@ class EventView:
             data["offers"] = {"@type": "Offer", "url": event.register_url}
         if self.absolute_url:
             data["url"] = self.absolute_url
-        text = json.dumps(data, ensure_ascii=False, indent=1)
-        # Inside <script>, "</" could end the block early.
-        return Markup(text.replace("<", "\\u003c").replace(">", "\\u003e").replace("&", "\\u0026"))
+        return Markup(script_json(data))
+
+
+def script_json(data):
+    """JSON that can sit inside <script>: no "</script>", "<!--" or "]]>" can appear.
+
+    json.dumps leaves <, > and & as they are; written as \\u escapes they
+    mean the same to a JSON parser and nothing to the HTML parser.
+    """
+    text = json.dumps(data, ensure_ascii=False, indent=1)
+    return text.replace("<", "\\u003c").replace(">", "\\u003e").replace("&", "\\u0026")
 
 
 def absolute_url(conf, settings, url):

@@ -7,7 +7,7 @@ import os
 import posixpath
 import re
 import uuid
-from urllib.parse import urlsplit
+from urllib.parse import urljoin, urlsplit
 
 from pelican import signals
 from pelican.generators import Generator
@@ -68,8 +68,29 @@ def resolve(base_dir, href):
     return target, suffix
 
 
+def text_titles(context, feed):
+    """Each entry's title as written: text, which the feed writer escapes.
+
+    Pelican reads the title as HTML and strips tags from it ("<b>" and
+    whatever looks like a tag vanish, "&amp;" becomes "&"); the pages show it
+    literally, and so must the feed.
+    """
+    siteurl = context.get("SITEURL", "")
+    titles = {}
+    for article in context.get("articles", []):
+        for member in (article, *article.translations):
+            # The link as Pelican's writer joins it, relative or absolute.
+            for link in (posixpath.join(siteurl, member.url), urljoin(siteurl.rstrip("/") + "/", member.url)):
+                titles.setdefault(link, member.title)
+                titles.setdefault(link + "?ref=feed", member.title)
+    for item in feed.items:
+        if item["link"] in titles:
+            item["title"] = titles[item["link"]]
+
+
 def feed_generated(context, feed):
-    """Make every link of an Atom feed relative to the feed file."""
+    """Text titles, and every link of an Atom feed relative to the feed file."""
+    text_titles(context, feed)
     siteurl = context.get("SITEURL", "")
     feed_url = feed.feed.get("feed_url") or ""
     if any(urlsplit(url).scheme or urlsplit(url).netloc for url in (siteurl, feed_url)):

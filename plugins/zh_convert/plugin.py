@@ -56,11 +56,11 @@ def converter(settings, target):
 def convert_item(content):
     """Turn the source-language copy read by a target sub-site into its version.
 
-    Title, summary and text are converted (not the markup: links keep their
-    targets); `lang` becomes the sub-site's language, `converted_from`
-    records the source language for the notice and for the language links
-    (plugins/multilang), which keep converted versions apart from native
-    ones.  i18n-subsites records the item's URL as native for its source
+    Title (text), summary and text (HTML: not their markup, so links keep
+    their targets) are converted; `lang` becomes the sub-site's language,
+    `converted_from` records the source language for the notice and for the
+    language links (plugins/multilang), which keep converted versions apart
+    from native ones.  i18n-subsites records the item's URL as native for its source
     file too; that is harmless because every language uses the same URL
     pattern (ARTICLE_LANG_URL = ARTICLE_URL).
     """
@@ -70,7 +70,7 @@ def convert_item(content):
     if source_lang is None or getattr(content, "lang", None) != source_lang:
         return
     convert = converter(settings, target)
-    content.title = convert_html(convert, content.title)
+    content.title = convert(content.title)  # text, not HTML: every character is converted
     if "title" in content.metadata:
         content.metadata["title"] = content.title
     if getattr(content, "_summary", None):
