@@ -7,11 +7,14 @@ import re
 from pelican.utils import get_date
 
 from sitecore.model import (
-    ContentModel,
+    META_RE,
     MARKDOWN_EXTENSIONS,
+    ContentModel,
     effective,
     group_pieces,
+    lines_of,
     meta_line,
+    scan_metadata,
 )
 from sitecore.model import MAX_BYTES  # noqa: F401  (the default of CONTENT_CHECKS['max_bytes'])
 from sitecore.problems import Problem
