@@ -13,7 +13,8 @@ from jinja2 import pass_context
 from pelican import signals
 
 import sitecore
-from sitecore import STATE, ConfigError, build_started, plugin_config
+from sitecore import STATE, ConfigError, build_started, content_model, plugin_config
+from sitecore.render import skip
 
 logger = logging.getLogger(__name__)
 
@@ -65,6 +66,9 @@ class Links:
         self.native_urls = {}
         # source_path -> {lang: URL} of versions converted from it (zh_convert)
         self.converted_urls = {}
+        # lang -> {path relative to PATH: (kind, section, slug)} of the files
+        # that lang's sub-site skipped because it shows another version
+        self.skipped = {}
 
 
 def links():
@@ -220,18 +224,73 @@ def item_versions(item, converted=True):
     Native versions (files in that language); then, unless converted=False,
     versions converted from one of them (zh_convert): readers get them as
     that language's version (switcher), but hreflang announces only human
-    versions.
+    versions.  The versions are the piece's files in the content model (a
+    sub-site reads only the copy it shows, so Pelican's translations list
+    is empty there).
     """
+    model = content_model(item.settings)
+    source = model.by_path.get(os.path.abspath(item.source_path))
+    members = [os.path.abspath(item.source_path)]
+    if source is not None:
+        members = [version.abs_path for version in model.piece_of(source)[1].values()] or members
     versions = {}
-    members = [item, *item.translations]
-    for member in members:
-        native = links().native_urls.get(member.source_path)
+    recorded = links()
+    for path in members:
+        native = recorded.native_urls.get(path)
         if native is not None:
             versions[native[0]] = native[1]
-    for member in members if converted else ():
-        for lang, url in links().converted_urls.get(member.source_path, {}).items():
+    for path in members if converted else ():
+        for lang, url in recorded.converted_urls.get(path, {}).items():
             versions.setdefault(lang, url)
     return versions
+
+
+def fallback_order(settings):
+    return config(settings)["fallback_order"] or list(settings["LANGUAGES"])
+
+
+def skip_other_copies(settings, path):
+    """sitecore.skip receiver: a sub-site reads only the version it shows.
+
+    With one sub-site per language and i18n-subsites' "keep" policy, every
+    sub-site would read and build every language's file of every piece,
+    then keep one (keep_one_copy): pieces x languages² of work.  The
+    content model tells beforehand which version each sub-site shows.
+    """
+    model = content_model(settings)
+    source = model.by_path.get(os.path.abspath(path))
+    if source is None or source.metadata.get("status", ("published", 0))[0].lower() != "published":
+        return False
+    key, _versions = model.piece_of(source)
+    if key is None:
+        return False
+    lang = settings["DEFAULT_LANG"]
+    if model.shown_lang(key, lang, fallback_order(settings)) == source.lang:
+        return False
+    relative = os.path.relpath(os.path.abspath(path), os.path.abspath(settings["PATH"])).replace(os.sep, "/")
+    links().skipped.setdefault(lang, {})[relative] = key
+    return True
+
+
+def link_skipped_files(generator, items):
+    """`{filename}` links to a skipped file lead to the version shown here.
+
+    Every language's version of a piece has the same URL in a sub-site
+    (ARTICLE_LANG_URL = ARTICLE_URL), so the shown item stands for them all.
+    """
+    skipped = links().skipped.get(generator.settings["DEFAULT_LANG"], {})
+    if not skipped:
+        return
+    model = content_model(generator.settings)
+    shown = {}
+    for item in items:
+        source = model.by_path.get(os.path.abspath(item.source_path))
+        if source is not None:
+            shown[model.piece_of(source)[0]] = item
+    generated = generator.context["generated_content"]
+    for relative, key in skipped.items():
+        if relative not in generated and key in shown:
+            generated[relative] = shown[key]
 
 
 def generator_init(generator):
@@ -253,7 +312,7 @@ def keep_one_copy(items, settings):
     generator's context).
     """
     current = settings["DEFAULT_LANG"]
-    order = config(settings)["fallback_order"] or list(settings["LANGUAGES"])
+    order = fallback_order(settings)
     rank = {code: index for index, code in enumerate(order)}
     by_slug = {}
     for item in items:
@@ -273,11 +332,13 @@ def keep_one_copy(items, settings):
 
 def articles_pretaxonomy(generator):
     keep_one_copy(generator.articles, generator.settings)
+    link_skipped_files(generator, generator.articles)
 
 
 def pages_finalized(generator):
     keep_one_copy(generator.pages, generator.settings)
     generator.context["pages"] = generator.pages
+    link_skipped_files(generator, generator.pages)
 
 
 class OriginalsFilter(logging.Filter):
@@ -304,6 +365,7 @@ def register():
     sitecore.connect()
     signals.initialized.connect(install_log_filter)
     build_started.connect(start)
+    skip.connect(skip_other_copies)
     signals.generator_init.connect(generator_init)
     signals.article_generator_pretaxonomy.connect(articles_pretaxonomy)
     signals.page_generator_finalized.connect(pages_finalized)

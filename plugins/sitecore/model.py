@@ -315,6 +315,25 @@ class ContentModel:
         self.by_path = {source.abs_path: source for source in self.sources}
         self.pieces = group_pieces(self.sources)
         self.originals = {key: pick_original(versions, settings) for key, versions in self.pieces.items()}
+        # (lang, piece key) -> language of the version that lang's sub-site
+        # shows when the piece has none of its own; set by plugins that make
+        # such a version (zh_convert: the other Chinese script).
+        self.preferred_sources = {}
+
+    def shown_lang(self, key, lang, order):
+        """The language of the version of piece ``key`` that ``lang``'s
+        sub-site shows: its own, else a preferred source, else the first of
+        ``order``; only published versions count (drafts and hidden items
+        are not listed).  None if the piece has no published version."""
+        published = {code: source for code, source in self.pieces.get(key, {}).items()
+                     if source.metadata.get("status", ("published", 0))[0].lower() == "published"}
+        if lang in published:
+            return lang
+        preferred = self.preferred_sources.get((lang, key))
+        if preferred in published:
+            return preferred
+        rank = {code: index for index, code in enumerate(order)}
+        return min(published, key=lambda code: rank.get(code, len(rank)), default=None)
 
     def piece_of(self, source):
         """(key, versions) of the piece a Source belongs to, or (None, {})."""

@@ -10,6 +10,7 @@ import logging
 import os
 from dataclasses import dataclass
 
+import blinker
 from markdown import Markdown
 from pelican.readers import DUPLICATES_DEFINITIONS_ALLOWED, MarkdownReader
 from pelican.utils import pelican_open
@@ -17,6 +18,13 @@ from pelican.utils import pelican_open
 from .state import STATE
 
 logger = logging.getLogger(__name__)
+
+
+# Sent with a sub-site's settings and the path of a file it is about to
+# read; a receiver that returns True makes that sub-site skip the file
+# (Pelican's own "skip" status), e.g. because it shows another language's
+# version of the piece (plugins/multilang).
+skip = blinker.signal("sitecore.skip")
 
 
 class RenderError(Exception):
@@ -121,6 +129,8 @@ class SharedMarkdownReader(MarkdownReader):
     """Pelican's MarkdownReader, served from this build's rendered files."""
 
     def read(self, source_path):
+        if any(answer for _receiver, answer in skip.send(self.settings, path=source_path)):
+            return "", {"status": "skip"}
         result = rendered(source_path, self.settings)
         return result.content, dict(result.metadata)
 

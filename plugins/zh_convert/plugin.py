@@ -42,7 +42,14 @@ def start(pelican_obj):
         logger.error("zh_convert: %s", exc)
         raise ConvertError(f"zh_convert: {exc}") from exc
     # Problems of the files are content_checks' to report.
-    this.plan = conversion_plan(content_model(settings).pieces, settings)
+    model = content_model(settings)
+    this.plan = conversion_plan(model.pieces, settings)
+    # The target sub-site shows the converted version: it must read that file.
+    for target, sources in this.plan.items():
+        for source_path, _source_lang in sources.items():
+            source = model.by_path.get(source_path)
+            if source is not None:
+                model.preferred_sources[(target, model.piece_of(source)[0])] = source.lang
 
 
 def converter(settings, target):
