@@ -104,9 +104,10 @@ def stock_settings(content, output, work, languages, default_lang):
 
 def run_pelican(content, conf, output, debug=False):
     """(wall seconds, peak RSS in MB, log text) of one build in a child process."""
+    # (Pelican's plain log handler drops debug records: the rich one, wide.)
     cmd = [sys.executable, "-m", "pelican", str(content), "-s", str(conf), "-o", str(output),
-           "--log-handler", "plain", "-D" if debug else "-q"]
-    env = {**os.environ, "SOURCE_DATE_EPOCH": EPOCH, "BUILD_COMMIT": "bench"}
+           *(["--debug"] if debug else ["--log-handler", "plain", "-q"])]
+    env = {**os.environ, "SOURCE_DATE_EPOCH": EPOCH, "BUILD_COMMIT": "bench", "COLUMNS": "400"}
     with tempfile.TemporaryFile("w+") as log:
         start = time.perf_counter()
         process = subprocess.Popen(cmd, stdout=log, stderr=subprocess.STDOUT, env=env, cwd=conf.parent)

@@ -1,0 +1,237 @@
+"""The plugin core (plugins/sitecore): settings, build state, content model, one read per file.
+
+Fast in-process tests of the parts, and real builds for what only a build
+shows: plugins in any order, configuration mistakes ending in one message
+and exit status 1, every file converted at most twice however many
+languages, and repeated builds in one process.
+"""
+
+import filecmp
+import random
+import re
+import subprocess
+import sys
+import textwrap
+
+import pytest
+
+from conftest import FIXTURES, ROOT, build_site, write_settings
+
+sys.path.insert(0, str(ROOT / "plugins"))
+
+import pelicanconf  # noqa: E402
+from sitecore import ConfigError, plugin_config  # noqa: E402
+from sitecore.model import ContentModel  # noqa: E402
+from sitecore.state import BuildState  # noqa: E402
+
+DEFAULTS = {"name": "x", "count": 3, "flag": False, "items": ["a"], "anything": None}
+
+
+# ------------------------------------------------------------ settings reading
+
+def test_settings_are_merged_over_defaults():
+    conf = plugin_config({"THING": {"count": 5}}, "THING", DEFAULTS)
+    assert conf == {**DEFAULTS, "count": 5}
+
+
+def test_missing_setting_gives_the_defaults():
+    assert plugin_config({}, "THING", DEFAULTS) == DEFAULTS
+
+
+@pytest.mark.parametrize("value, message", [
+    ({"colour": "red"}, "thing: unknown THING key 'colour' (the keys are: anything, count, flag, items, name)"),
+    ({"count": "3"}, "thing: THING['count'] must be int, got '3'"),
+    ({"count": True}, "thing: THING['count'] must be int, got True"),
+    ({"flag": 1}, "thing: THING['flag'] must be bool, got 1"),
+    ({"items": "a"}, "thing: THING['items'] must be list or tuple, got 'a'"),
+])
+def test_bad_settings_raise_one_configuration_error(value, message):
+    with pytest.raises(ConfigError) as raised:
+        plugin_config({"THING": value}, "THING", DEFAULTS)
+    assert raised.value.message == message
+    assert str(raised.value) == f"configuration error: {message}"
+
+
+def test_all_problems_of_a_setting_at_once():
+    with pytest.raises(ConfigError) as raised:
+        plugin_config({"THING": {"colour": 1, "count": "x"}}, "THING", DEFAULTS)
+    assert "unknown THING key 'colour'" in raised.value.message
+    assert "THING['count'] must be int" in raised.value.message
+
+
+def test_explicit_types_and_none_defaults():
+    assert plugin_config({"THING": {"anything": object}}, "THING", DEFAULTS)["anything"] is object
+    assert plugin_config({"THING": {"count": 2.5}}, "THING", DEFAULTS, types={"count": (int, float)})["count"] == 2.5
+
+
+def test_a_setting_that_is_no_dict():
+    with pytest.raises(ConfigError, match=r"thing: THING must be a dict of settings, got list"):
+        plugin_config({"THING": ["count"]}, "THING", DEFAULTS)
+
+
+# ------------------------------------------------------------ build state
+
+def test_build_state_slots_are_created_once_and_reset():
+    state = BuildState()
+    first = state.slot("x", list)
+    first.append(1)
+    assert state.slot("x", list) is first
+    state.reset()
+    assert state.slot("x", list) == []
+
+
+# ------------------------------------------------------------ content model
+
+def settings_for(content):
+    from pelican.settings import read_settings
+
+    return read_settings(str(ROOT / "pelicanconf.py"), override={"PATH": str(content)})
+
+
+def test_content_model_groups_versions_and_finds_originals():
+    model = ContentModel(settings_for(FIXTURES / "multilang" / "content"))
+    assert model.problems == []
+    langs = {source.lang for source in model.sources}
+    assert langs <= set(pelicanconf.LANGUAGES)
+    for key, versions in model.pieces.items():
+        kind, section, slug = key
+        assert all(source.slug == slug and source.section == section for source in versions.values())
+        original = model.originals[key]
+        assert original in versions
+        assert "translation-of" not in versions[original].metadata or all(
+            "translation-of" in v.metadata for v in versions.values())
+
+
+def test_content_model_lines_point_at_the_metadata():
+    model = ContentModel(settings_for(FIXTURES / "multilang" / "content"))
+    for source in model.sources:
+        lines = source.text.splitlines()
+        for key, (value, line) in source.metadata.items():
+            assert lines[line - 1].lower().startswith(key), (source.path, key, line)
+            assert value.split(" ")[0] in lines[line - 1], (source.path, key)
+
+
+def test_shown_version_is_own_then_preferred_then_fallback():
+    model = ContentModel(settings_for(FIXTURES / "multilang" / "content"))
+    order = list(pelicanconf.LANGUAGES)
+    partial = next(key for key, versions in model.pieces.items() if 1 < len(versions) < len(order))
+    versions = model.pieces[partial]
+    missing = next(code for code in order if code not in versions)
+    assert model.shown_lang(partial, missing, order) == next(code for code in order if code in versions)
+    preferred = sorted(versions)[-1]
+    model.preferred_sources[(missing, partial)] = preferred
+    assert model.shown_lang(partial, missing, order) == preferred
+    for code in versions:
+        assert model.shown_lang(partial, code, order) == code
+
+
+# ------------------------------------------------------------ real builds
+
+def test_each_file_is_converted_at_most_twice(tmp_path):
+    """Body and Summary, once each, whatever the number of languages."""
+    content = FIXTURES / "multilang" / "content"
+    output = tmp_path / "output"
+    conf = write_settings(tmp_path, content, output)
+    result = subprocess.run([sys.executable, "-m", "pelican", str(content), "-s", str(conf), "-o", str(output),
+                             "--debug"], capture_output=True, text=True, env={"COLUMNS": "400", "PATH": "/usr/bin:/bin"})
+    assert result.returncode == 0, result.stdout + result.stderr
+    found = re.findall(r"sitecore: (\d+) Markdown conversions? for (\d+) files?", result.stdout + result.stderr)
+    assert found, result.stdout[-2000:]
+    conversions, files = map(int, found[-1])
+    sources = [p for p in content.rglob("*.md")]
+    assert files == len(sources)
+    with_summary = sum(1 for p in sources if re.search(r"(?mi)^summary:", p.read_text(encoding="utf-8")))
+    assert conversions == len(sources) + with_summary
+
+
+def shuffled_plugins(seed):
+    plugins = list(pelicanconf.PLUGINS)
+    random.Random(seed).shuffle(plugins)
+    return plugins
+
+
+@pytest.mark.parametrize("order", ["reversed", "seed-1", "seed-2"])
+def test_plugins_load_in_any_order(tmp_path, order):
+    plugins = list(reversed(pelicanconf.PLUGINS)) if order == "reversed" else shuffled_plugins(int(order[-1]))
+    assert plugins != list(pelicanconf.PLUGINS)
+    result = build_site(tmp_path, ROOT / "content", f"PLUGINS = {plugins!r}\n",
+                        env={"SOURCE_DATE_EPOCH": "1700000000", "BUILD_COMMIT": "core-test"})
+    assert result.returncode == 0, result.log
+    (tmp_path / "reference").mkdir()
+    reference = build_site(tmp_path / "reference", ROOT / "content",
+                           env={"SOURCE_DATE_EPOCH": "1700000000", "BUILD_COMMIT": "core-test"})
+    assert reference.returncode == 0, reference.log
+    compared = filecmp.dircmp(result.output, reference.output)
+    assert_same_tree(compared)
+
+
+def assert_same_tree(compared):
+    assert not compared.left_only and not compared.right_only, (compared.left_only, compared.right_only)
+    _match, mismatch, errors = filecmp.cmpfiles(compared.left, compared.right, compared.common_files, shallow=False)
+    assert not mismatch and not errors, (compared.left, mismatch, errors)
+    for sub in compared.subdirs.values():
+        assert_same_tree(sub)
+
+
+CONFIG_MISTAKES = [
+    ('LANGUAGES = {**LANGUAGES, "de": {**LANGUAGES["de"], "dir": "sideways"}}\n',
+     "LANGUAGES['de']['dir'] must be 'ltr' or 'rtl', got 'sideways'"),
+    ('LANGUAGES = {**LANGUAGES, "de": {"locale": "de_DE", "name": "Deutsch", "dir": "ltr"}}\n',
+     "LANGUAGES['de'] lacks bcp47"),
+    (f'TRANSLATIONS_PATH = {str(FIXTURES)!r}\n',
+     "no catalog for language 'zh-hant': expected"),
+    ('EVENTS = {"default_duration": 120}\n', "events: EVENTS['default_duration'] must be str, got 120"),
+    ('EVENTS = {"default_duration": "two hours"}\n', "EVENTS['default_duration']"),
+    ('MULTILANG = {"fallback_order": "en"}\n', "multilang: MULTILANG['fallback_order'] must be list or tuple, got 'en'"),
+    ('ZH_CONVERT = {"targets": []}\n', "zh_convert: ZH_CONVERT['targets'] must be dict, got []"),
+]
+
+
+@pytest.mark.parametrize("settings, message", CONFIG_MISTAKES)
+def test_configuration_mistakes_end_with_one_message(build, settings, message):
+    result = build("multilang", settings)
+    assert result.returncode == 1, result.log
+    assert message in result.log
+    assert "Traceback" not in result.log
+
+
+def test_two_builds_in_one_process_start_fresh(tmp_path):
+    """`pelican -r`, livereload and test runs build again in one process:
+    the second build must not see the first one's state, even after a crash."""
+    broken = tmp_path / "broken"
+    (broken / "statements").mkdir(parents=True)
+    (broken / "statements" / "x.en.md").write_text("Title: X\nSlug: x\nLang: xx\nDate: 2024-01-01\n\nText.\n")
+    good = FIXTURES / "multilang" / "content"
+    script = textwrap.dedent(f"""
+        import sys
+        sys.path.insert(0, {str(ROOT)!r})
+        from pelican import Pelican
+        from pelican.settings import read_settings
+
+        def build(content, output):
+            settings = read_settings({str(ROOT / 'pelicanconf.py')!r}, override={{
+                "PATH": content, "OUTPUT_PATH": output, "CACHE_PATH": {str(tmp_path / 'cache')!r},
+                "I18N_GETTEXT_LOCALEDIR": {str(tmp_path / 'cache' / 'locale')!r}}})
+            Pelican(settings).run()
+
+        try:
+            build({str(broken)!r}, {str(tmp_path / 'out-broken')!r})
+        except SystemExit as exc:
+            print("first build stopped:", exc)
+        build({str(good)!r}, {str(tmp_path / 'out-good')!r})
+        build({str(good)!r}, {str(tmp_path / 'out-again')!r})
+        from sitecore import STATE  # importable once the settings put plugins/ on the path
+
+        print("slots after the builds:", sorted(STATE._slots))
+    """)
+    result = subprocess.run([sys.executable, "-c", script], capture_output=True, text=True,
+                            env={"SOURCE_DATE_EPOCH": "1700000000", "BUILD_COMMIT": "x", "PATH": "/usr/bin:/bin"})
+    assert result.returncode == 0, result.stdout + result.stderr
+    assert "first build stopped: content_checks: 1 problem" in result.stdout
+    assert "slots after the builds: []" in result.stdout
+    (tmp_path / "ref").mkdir()
+    reference = build_site(tmp_path / "ref", good, env={"SOURCE_DATE_EPOCH": "1700000000", "BUILD_COMMIT": "x"})
+    assert reference.returncode == 0, reference.log
+    assert_same_tree(filecmp.dircmp(tmp_path / "out-good", reference.output))
+    assert_same_tree(filecmp.dircmp(tmp_path / "out-again", reference.output))
+
