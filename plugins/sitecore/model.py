@@ -11,7 +11,7 @@ import bisect
 import fnmatch
 import os
 import re
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 from .problems import Problem
 from .state import STATE
@@ -36,6 +36,9 @@ class Source:
     kind: str = "article"  # "article" (a section folder) or "page"
     abs_path: str = ""  # absolute path on disk
     section: str = ""  # top folder under PATH: statements, background, events, pages
+    # Computed once: every rule walks the body, and the model is shared.
+    _body_start: int | None = field(default=None, repr=False, compare=False)
+    _body_lines: list | None = field(default=None, repr=False, compare=False)
 
     @property
     def slug(self):
@@ -48,7 +51,9 @@ class Source:
     @property
     def body_start(self):
         """Line number of the first line after the metadata block."""
-        return scan_metadata(self.text)[1] + 1
+        if self._body_start is None:
+            self._body_start = scan_metadata(self.text)[1] + 1
+        return self._body_start
 
     def body_lines(self):
         """(line number, text) of the body, with code blocks and code spans blanked.
@@ -56,6 +61,11 @@ class Source:
         Rules about links and HTML look at what the reader gets; text shown as
         code (fenced blocks, indented blocks, `spans`) is not markup.
         """
+        if self._body_lines is None:
+            self._body_lines = list(self._scan_body())
+        return iter(self._body_lines)
+
+    def _scan_body(self):
         lines = lines_of(self.text)
         start = self.body_start
         fence = None
