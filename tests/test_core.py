@@ -235,3 +235,65 @@ def test_two_builds_in_one_process_start_fresh(tmp_path):
     assert_same_tree(filecmp.dircmp(tmp_path / "out-good", reference.output))
     assert_same_tree(filecmp.dircmp(tmp_path / "out-again", reference.output))
 
+
+
+# ------------------------------------------------------------ rebuilds
+
+def build_into(tmp_path, name, content, settings="", cache=None):
+    """A build of `content` into tmp_path/name, with its own or a given cache folder."""
+    folder = tmp_path / name
+    folder.mkdir()
+    extra = f"CACHE_PATH = {str(cache)!r}\n" if cache else ""
+    result = build_site(folder, content, settings + extra, env={"SOURCE_DATE_EPOCH": "1700000000",
+                                                                "BUILD_COMMIT": "rebuild-test"})
+    assert result.returncode == 0, result.log
+    return result
+
+
+EDITS = {
+    "body": lambda text: text + "\nA new closing paragraph with *emphasis*.\n",
+    "title": lambda text: text.replace("Title: ", "Title: Changed ", 1),
+    "summary": lambda text: text.replace("Summary: ", "Summary: Changed ", 1),
+}
+
+
+@pytest.mark.parametrize("edit", sorted(EDITS))
+def test_rebuild_after_an_edit_equals_a_cold_build(tmp_path, edit):
+    import shutil
+
+    content = tmp_path / "content"
+    shutil.copytree(FIXTURES / "multilang" / "content", content)
+    cache = tmp_path / "kept-cache"
+    build_into(tmp_path, "first", content, cache=cache)
+    target = sorted(p for p in content.rglob("*.en.md") if "Summary:" in p.read_text(encoding="utf-8"))[0]
+    target.write_text(EDITS[edit](target.read_text(encoding="utf-8")), encoding="utf-8")
+    warm = build_into(tmp_path, "warm", content, cache=cache)
+    cold = build_into(tmp_path, "cold", content)
+    assert_same_tree(filecmp.dircmp(warm.output, cold.output))
+    first = build_into(tmp_path, "unchanged", FIXTURES / "multilang" / "content")
+    assert not same_tree(first.output, cold.output), "the edit must show in the output"
+
+
+def same_tree(left, right):
+    try:
+        assert_same_tree(filecmp.dircmp(left, right))
+    except AssertionError:
+        return False
+    return True
+
+
+def test_rebuild_after_a_markdown_setting_change_equals_a_cold_build(tmp_path):
+    import shutil
+
+    content = tmp_path / "content"
+    shutil.copytree(FIXTURES / "multilang" / "content", content)
+    target = sorted(content.rglob("*.en.md"))[0]
+    target.write_text(target.read_text(encoding="utf-8") + "\n## A heading\n\nText under it.\n", encoding="utf-8")
+    cache = tmp_path / "kept-cache"
+    build_into(tmp_path, "first", content, cache=cache)
+    changed = 'MARKDOWN = {**MARKDOWN, "extension_configs": {**MARKDOWN["extension_configs"], ' \
+              '"markdown.extensions.toc": {"permalink": True}}}\n'
+    warm = build_into(tmp_path, "warm", content, changed, cache=cache)
+    cold = build_into(tmp_path, "cold", content, changed)
+    assert_same_tree(filecmp.dircmp(warm.output, cold.output))
+    assert "headerlink" in "".join(p.read_text(encoding="utf-8") for p in warm.output.rglob("*.html"))

@@ -27,7 +27,7 @@ from . import state
 from .config import ConfigError, plugin_config  # noqa: F401
 from .model import ContentModel, Source, content_model  # noqa: F401
 from .problems import ContentError, Problem, all_problems, collect, report  # noqa: F401
-from .render import RenderError, Rendered, log_conversions, rendered, use_shared_reader  # noqa: F401
+from .render import RenderError, Rendered, log_conversions, rendered, save_cache, use_shared_reader  # noqa: F401
 from .state import STATE, BuildState, build_started, is_main_site  # noqa: F401
 from .templates import share_compiled_templates
 
@@ -41,6 +41,7 @@ def connect():
     shared reader installed whatever the order of PLUGINS.
     """
     signals.finalized.connect(log_conversions)  # before the state is reset
+    signals.finalized.connect(save_cache)
     state.connect()
     signals.readers_init.connect(use_shared_reader)
     signals.generator_init.connect(share_compiled_templates)

@@ -6,15 +6,20 @@ metadata)`` from here: the first request converts the file with Pelican's
 own MarkdownReader, the others are served from the build state.
 """
 
+import datetime
+import hashlib
 import logging
 import os
+import pickle
 from dataclasses import dataclass
 
 import blinker
+import markdown
+import pelican
 from markdown import Markdown
 from pelican.readers import DUPLICATES_DEFINITIONS_ALLOWED, MarkdownReader
-from pelican.utils import pelican_open
 
+from .config import plugin_config
 from .state import STATE
 
 logger = logging.getLogger(__name__)
@@ -42,10 +47,28 @@ class Rendered:
     metadata: dict  # Pelican's processed metadata; "summary" is rendered HTML
 
 
+DEFAULTS = {
+    # Keep rendered Markdown in CACHE_PATH between builds, keyed by each
+    # file's SHA-256 and by the Markdown settings and versions: a rebuild
+    # converts only the files that changed.
+    "render_cache": True,
+}
+CACHE_FORMAT = 1
+CACHE_FILE = os.path.join("sitecore", "rendered.pickle")
+
+
+def config(settings):
+    return plugin_config(settings, "SITECORE", DEFAULTS)
+
+
 class _Memo:
     def __init__(self):
         self.items = {}  # (real path, mtime_ns, size) -> Rendered
         self.reader = None
+        self.fingerprint = None
+        self.disk = None  # sha256 -> Rendered, from the previous build's cache
+        self.used = {}  # sha256 -> Rendered: what this build rendered or reused
+        self.from_cache = 0
 
 
 class ReusingMarkdownReader(MarkdownReader):
@@ -87,15 +110,76 @@ class ReusingMarkdownReader(MarkdownReader):
                 output[name] = self.process_metadata(name, value[0])
         return output
 
-    def read(self, source_path):
+    def read_text(self, source_path, text):
+        """(content, metadata) of ``text``, the contents of ``source_path``."""
         self._source_path = source_path
         self._md = self._body_md
         self._md.reset()
         self.conversions += 1
-        with pelican_open(source_path) as text:
-            content = self._md.convert(text)
+        content = self._md.convert(text)
         metadata = self._parse_metadata(self._md.Meta) if hasattr(self._md, "Meta") else {}
         return content, metadata
+
+
+def decode(raw, path):
+    """The text Pelican's pelican_open would read: UTF-8, no BOM, universal newlines."""
+    try:
+        text = raw.decode("utf-8")
+    except UnicodeDecodeError as exc:
+        raise RenderError(path, "the file is not UTF-8") from exc
+    return text.removeprefix("\ufeff").replace("\r\n", "\n").replace("\r", "\n")
+
+
+def cacheable(metadata):
+    """Only plain values survive a pickle unchanged (no settings-bound objects)."""
+    plain = (str, datetime.date)
+    return all(isinstance(value, plain) or (isinstance(value, (list, tuple)) and all(isinstance(v, str) for v in value))
+               for value in metadata.values())
+
+
+def fingerprint(reader):
+    """What else than the file decides its rendering."""
+    parts = (CACHE_FORMAT, markdown.__version__, pelican.__version__, repr(reader.settings["MARKDOWN"]),
+             repr(sorted(reader.settings["FORMATTED_FIELDS"])))
+    return hashlib.sha256(repr(parts).encode()).hexdigest()
+
+
+def cache_path(settings):
+    return os.path.join(settings["CACHE_PATH"], CACHE_FILE)
+
+
+def load_cache(store, settings):
+    store.disk = {}
+    if not config(settings)["render_cache"]:
+        return
+    try:
+        with open(cache_path(settings), "rb") as handle:
+            data = pickle.load(handle)
+    except (OSError, pickle.UnpicklingError, EOFError, AttributeError, ImportError, ValueError) as exc:
+        if not isinstance(exc, FileNotFoundError):
+            logger.debug("sitecore: render cache not read (%s); rendering every file", exc)
+        return
+    if isinstance(data, dict) and data.get("fingerprint") == store.fingerprint:
+        store.disk = {digest: Rendered(*item) for digest, item in data.get("items", {}).items()}
+
+
+def save_cache(pelican_obj):
+    """finalized receiver (main site): keep this build's renderings for the next."""
+    from .state import is_main_site
+
+    settings = pelican_obj.settings
+    store = memo()
+    if not is_main_site(settings) or store.fingerprint is None or not config(settings)["render_cache"]:
+        return
+    items = {digest: (found.content, found.metadata) for digest, found in store.used.items()
+             if cacheable(found.metadata)}
+    path = cache_path(settings)
+    os.makedirs(os.path.dirname(path), exist_ok=True)
+    temporary = f"{path}.{os.getpid()}.tmp"
+    with open(temporary, "wb") as handle:
+        pickle.dump({"fingerprint": store.fingerprint, "items": items}, handle, protocol=pickle.HIGHEST_PROTOCOL)
+    # One rename: a build killed while saving leaves the old cache or the new.
+    os.replace(temporary, path)
 
 
 def memo():
@@ -109,19 +193,29 @@ def _key(path):
 
 
 def rendered(path, settings):
-    """The Rendered of the Markdown file at ``path`` (converted once per build)."""
+    """The Rendered of the Markdown file at ``path`` (converted once per build,
+    and not at all when the previous build's cache has the same bytes)."""
     store = memo()
     key = _key(path)
     found = store.items.get(key)
     if found is None:
         if store.reader is None:
             store.reader = ReusingMarkdownReader(settings)
-        reader = store.reader
-        try:
-            content, metadata = reader.read(path)
-        except RecursionError as exc:
-            raise RenderError(path, "the text is nested too deeply for Markdown to render") from exc
-        found = store.items[key] = Rendered(content, metadata)
+            store.fingerprint = fingerprint(store.reader)
+            load_cache(store, settings)
+        with open(key[0], "rb") as handle:
+            raw = handle.read()
+        digest = hashlib.sha256(raw).hexdigest()
+        found = store.disk.get(digest)
+        if found is not None:
+            store.from_cache += 1
+        else:
+            try:
+                content, metadata = store.reader.read_text(path, decode(raw, path))
+            except RecursionError as exc:
+                raise RenderError(path, "the text is nested too deeply for Markdown to render") from exc
+            found = Rendered(content, metadata)
+        store.items[key] = store.used[digest] = found
     return found
 
 
@@ -148,4 +242,5 @@ def log_conversions(pelican_obj):
 
     store = memo()
     if is_main_site(pelican_obj.settings) and store.reader is not None:
-        logger.debug("sitecore: %d Markdown conversions for %d files", store.reader.conversions, len(store.items))
+        logger.debug("sitecore: %d Markdown conversions for %d files (%d from the cache)",
+                     store.reader.conversions, len(store.items), store.from_cache)
