@@ -18,12 +18,13 @@ and so does the tooling in ``sitetools/``.
   content rules connect to, and the report that stops a build.
 - ``render``: every Markdown file converted once per build, shared by the
   validation and every language's sub-site (``SharedMarkdownReader``);
-  ``templates``: each template compiled once, not once per generator.
+  ``templates``: each template compiled once, not once per generator;
+  ``parallel``: two processes write the language sub-sites at once.
 """
 
 from pelican import signals
 
-from . import state
+from . import parallel, state
 from .config import ConfigError, plugin_config  # noqa: F401
 from .model import ContentModel, Source, content_model  # noqa: F401
 from .problems import ContentError, Problem, all_problems, collect, report  # noqa: F401
@@ -40,8 +41,14 @@ def connect():
     connection of the same receiver, so the build state is reset and the
     shared reader installed whatever the order of PLUGINS.
     """
-    signals.finalized.connect(log_conversions)  # before the state is reset
+    # finalized, in this order: the child of a parallel build exits, then
+    # (in the parent) the counts and the cache, then the state is reset.
+    signals.finalized.connect(parallel.join_writers)
+    signals.finalized.connect(log_conversions)
     signals.finalized.connect(save_cache)
     state.connect()
     signals.readers_init.connect(use_shared_reader)
     signals.generator_init.connect(share_compiled_templates)
+    signals.generator_init.connect(parallel.remember_generator)
+    signals.all_generators_finalized.connect(parallel.mark_read)
+    signals.get_writer.connect(parallel.fork_writers)

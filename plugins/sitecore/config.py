@@ -18,6 +18,22 @@ class ConfigError(SystemExit):
         self.message = message
 
 
+# The core's own setting, SITECORE (see README, "Architecture").
+CORE_DEFAULTS = {
+    # Keep rendered Markdown in CACHE_PATH between builds, keyed by each
+    # file's SHA-256 and by the Markdown settings and versions: a rebuild
+    # converts only the files that changed.
+    "render_cache": True,
+    # Processes that write the language sub-sites: 1 writes them one after
+    # the other; 0 (auto) uses 2 where the machine has two cores and fork.
+    "workers": 0,
+}
+
+
+def core_config(settings):
+    return plugin_config(settings, "SITECORE", CORE_DEFAULTS)
+
+
 def _type_name(types):
     types = types if isinstance(types, tuple) else (types,)
     return " or ".join("None" if t is type(None) else t.__name__ for t in types)

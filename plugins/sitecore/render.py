@@ -19,7 +19,7 @@ import pelican
 from markdown import Markdown
 from pelican.readers import DUPLICATES_DEFINITIONS_ALLOWED, MarkdownReader
 
-from .config import plugin_config
+from .config import core_config as config
 from .state import STATE
 
 logger = logging.getLogger(__name__)
@@ -47,18 +47,8 @@ class Rendered:
     metadata: dict  # Pelican's processed metadata; "summary" is rendered HTML
 
 
-DEFAULTS = {
-    # Keep rendered Markdown in CACHE_PATH between builds, keyed by each
-    # file's SHA-256 and by the Markdown settings and versions: a rebuild
-    # converts only the files that changed.
-    "render_cache": True,
-}
 CACHE_FORMAT = 1
 CACHE_FILE = os.path.join("sitecore", "rendered.pickle")
-
-
-def config(settings):
-    return plugin_config(settings, "SITECORE", DEFAULTS)
 
 
 class _Memo:

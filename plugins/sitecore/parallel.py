@@ -1,0 +1,138 @@
+"""Two cores write the languages' sub-sites at once.
+
+i18n-subsites reads every language's sub-site, one inside the other, and
+only then writes them, one after the other; writing (templates, files) is
+about half of a build.  Once the last sub-site has read its content, the
+build forks: the child writes some languages' sub-sites and exits, the
+parent writes the others and waits for it.  Every output file is written by
+exactly one process, so the output is the same bytes as a one-process build
+(tested).  A failure in either process fails the build; the parent stops a
+child that is still running when it fails itself.
+
+Settings: ``SITECORE["workers"]``: processes that write (1: no fork; 0, the
+default: 2 where the machine has two cores or more and can fork).
+"""
+
+import atexit
+import logging
+import os
+import signal
+import sys
+import threading
+
+from .config import core_config
+from .state import STATE, is_main_site
+
+logger = logging.getLogger(__name__)
+
+class ParallelBuildError(SystemExit):
+    """The other writing process failed; its messages are above."""
+
+
+class _Split:
+    def __init__(self):
+        self.generators = {}  # site language -> [generator]
+        self.read = set()  # languages whose sub-site has read its content
+        self.child = None  # pid of the child, in the parent
+        self.in_child = False
+        self.owned = None  # languages this process writes
+
+
+def split():
+    return STATE.slot("parallel", _Split)
+
+
+def workers(settings):
+    count = core_config(settings)["workers"]
+    if count == 0:
+        count = 2 if (os.cpu_count() or 1) >= 2 and hasattr(os, "fork") else 1
+    return count
+
+
+def site_languages(settings):
+    """The main site's language first, then every sub-site's."""
+    main = next((code for code in settings.get("LANGUAGES", {}) if code not in settings.get("I18N_SUBSITES", {})),
+                settings["DEFAULT_LANG"])
+    return [main, *settings.get("I18N_SUBSITES", {})]
+
+
+def remember_generator(generator):
+    """generator_init receiver."""
+    split().generators.setdefault(generator.settings["DEFAULT_LANG"], []).append(generator)
+
+
+def mark_read(generators):
+    """all_generators_finalized receiver: this site has read its content."""
+    if generators:
+        split().read.add(generators[0].settings["DEFAULT_LANG"])
+
+
+def _skip_output(writer):
+    """generate_output of a generator whose site the other process writes."""
+
+
+def fork_writers(pelican_obj):
+    """get_writer receiver: fork once every site has read its content."""
+    state = split()
+    settings = pelican_obj.settings
+    languages = site_languages(settings)
+    if state.owned is not None or state.read != set(languages) or workers(settings) < 2:
+        return None
+    # The child writes every other sub-site; the parent, with the main site
+    # (which also writes the site-wide files), the rest.
+    child_languages = set(languages[1::2])
+    sys.stdout.flush()
+    sys.stderr.flush()
+    pid = os.fork()
+    state.in_child = pid == 0
+    state.owned = child_languages if state.in_child else set(languages) - child_languages
+    if state.in_child:
+        _after_fork_in_child()
+    else:
+        state.child = pid
+        atexit.register(_stop_child, pid)
+    for language, generators in state.generators.items():
+        if language not in state.owned:
+            for generator in generators:
+                # Only this instance, in this process: the other one writes it.
+                generator.generate_output = _skip_output
+    logger.debug("sitecore: process %s writes %s", os.getpid(), ", ".join(sorted(state.owned)))
+    return None
+
+
+def _after_fork_in_child():
+    # Threads do not survive a fork, and a lock one of them held stays held:
+    # Pelican's console (rich) may have been mid-refresh in its status thread.
+    from pelican.log import console
+
+    console._lock = threading.RLock()
+
+
+def _stop_child(pid):
+    try:
+        os.kill(pid, signal.SIGTERM)
+        os.waitpid(pid, 0)
+    except (ProcessLookupError, ChildProcessError):
+        pass
+
+
+def join_writers(pelican_obj):
+    """finalized receiver (main site): the child exits, the parent waits for it."""
+    if not is_main_site(pelican_obj.settings):
+        return
+    state = split()
+    if state.in_child:
+        # Everything this process owns is written; nothing else may run
+        # here (the parent finishes the build), so no exit handlers either.
+        sys.stdout.flush()
+        sys.stderr.flush()
+        os._exit(0)
+    if state.child is not None:
+        pid, state.child = state.child, None
+        _pid, status = os.waitpid(pid, 0)
+        atexit.unregister(_stop_child)
+        code = os.waitstatus_to_exitcode(status)
+        if code != 0:
+            raise ParallelBuildError(
+                f"sitecore: writing the sub-sites {', '.join(sorted(set(site_languages(pelican_obj.settings)) - state.owned))} "
+                f"failed (exit status {code}; its messages are above); nothing was published")
