@@ -20,8 +20,8 @@ import yaml
 
 from conftest import ROOT, build_site
 
-sys.path.insert(0, str(ROOT / "plugins"))
-from mirrors.precompress import gzip_bytes  # noqa: E402
+sys.path.insert(0, str(ROOT))
+from sitetools.precompress import gzip_bytes  # noqa: E402
 
 HOUR = 3600
 

@@ -23,10 +23,10 @@ import yaml
 
 from conftest import ROOT, build_site
 
-sys.path.insert(0, str(ROOT / "plugins"))
-from mirrors import deploy as deploytools  # noqa: E402
-from mirrors.precompress import decompress  # noqa: E402
-from mirrors.unixfs import folder_cid  # noqa: E402
+sys.path.insert(0, str(ROOT))
+from sitetools import deploy as deploytools  # noqa: E402
+from sitetools.precompress import decompress  # noqa: E402
+from sitetools.unixfs import folder_cid  # noqa: E402
 
 IPFS_CAR = ["node", str(ROOT / "tools" / "ipfs" / "node_modules" / "ipfs-car" / "bin.js")]
 EPOCH = "1717500000"
@@ -224,7 +224,7 @@ def test_ipfs_car_and_cid_match_ipfs_car_run_here(site, tmp_path):
     assert record == json.loads((out / "latest.json").read_text())
     assert record["import_settings"]["cid_version"] == 1 and record["import_settings"]["raw_leaves"] is True
     assert record["import_settings"]["chunker"] == "size-1048576" and record["import_settings"]["wrap"] is False
-    assert record["independent_check"] == "same root CID from plugins/mirrors/unixfs.py"
+    assert record["independent_check"] == "same root CID from sitetools/unixfs.py"
     # ipfs-car itself, run separately: the CAR's root, a second pack to stdout, and unpacking.
     roots = subprocess.run([*IPFS_CAR, "roots", str(car)], capture_output=True, text=True, check=True).stdout.split()
     assert roots == [record["cid"]]

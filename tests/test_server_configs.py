@@ -20,8 +20,8 @@ import pytest
 
 from conftest import ROOT, build_site
 
-sys.path.insert(0, str(ROOT / "plugins"))
-from mirrors import deploy as deploytools  # noqa: E402
+sys.path.insert(0, str(ROOT))
+from sitetools import deploy as deploytools  # noqa: E402
 
 BROTLI_MODULE = "/usr/lib/nginx/modules/ngx_http_brotli_static_module.so"
 
