@@ -59,8 +59,12 @@ def load_targets(path, base=None):
             data = yaml.safe_load(handle)
     except FileNotFoundError as exc:
         raise DeployConfigError(f"{path}: no targets file") from exc
-    except (yaml.YAMLError, ValueError) as exc:
+    except yaml.YAMLError as exc:
         raise DeployConfigError(f"{path}: not valid YAML: {exc}") from exc
+    except ValueError as exc:
+        # YAML reads 2024-13-01 as a date, and constructing it fails.
+        raise DeployConfigError(f"{path}: a value written like a date is no date ({exc}); "
+                                "write a real date, or put the value in quotes") from exc
     data = data or {}
     if not isinstance(data, dict) or set(data) - {"targets"}:
         raise DeployConfigError(f"{path}: the file must be a mapping with one key, 'targets'")
