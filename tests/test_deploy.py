@@ -147,6 +147,30 @@ def test_rsync_switches_releases_atomically_and_rolls_back(site, tmp_path):
     assert tree(dest / "previous") == release_b
 
 
+def test_rsync_hard_links_unchanged_files_into_the_previous_release(site, tmp_path):
+    """A new build writes every file anew (new times): only the file that changed is stored again."""
+    newer = tmp_path / "newer"
+    shutil.copytree(site, newer, copy_function=shutil.copyfile)
+    later = time.time() + 3600
+    for path in newer.rglob("*"):
+        if path.is_file():
+            os.utime(path, (later, later))
+    changed = "de/statements/campaign-launch.html"
+    with open(newer / changed, "ab") as handle:
+        handle.write(b"\n<!-- changed -->\n")
+    dest = tmp_path / "web"
+    conf = {"kind": "rsync", "dest": str(dest)}
+    for folder in (site, newer):
+        result = deploytools.deploy_one("web", conf, folder)
+        assert result.ok, result.message
+    assert os.readlink(dest / "current") != os.readlink(dest / "previous")
+    assert tree(dest / "current") == tree(newer) and tree(dest / "previous") == tree(site)
+    files = sorted(tree(site))
+    assert changed in files and len(files) > 100
+    shared = [rel for rel in files if os.stat(dest / "current" / rel).st_ino == os.stat(dest / "previous" / rel).st_ino]
+    assert shared == [rel for rel in files if rel != changed]
+
+
 # ------------------------------------------------------------------ S3 (moto)
 
 def free_port():

@@ -69,7 +69,14 @@ class RsyncTarget:
         q = shlex.quote
         old = self.current()
         self.sh(f"set -e; mkdir -p {q(self.path)}/releases")
-        cmd = ["rsync", "-rlt", "--checksum", "--delete", "--chmod=D755,F644", "--protect-args"]
+        # No -t: a file is hard-linked from --link-dest only when every
+        # preserved attribute matches, and a new build writes every file
+        # anew, so with times preserved nothing would ever match and each
+        # release would be a full copy.  --checksum compares the contents
+        # instead: an unchanged file becomes a link to the previous release
+        # (keeping that file's time, so caches of it stay valid), and a
+        # changed one is uploaded with the time of its upload.
+        cmd = ["rsync", "-rl", "--checksum", "--delete", "--chmod=D755,F644", "--protect-args"]
         if self.host:
             cmd += ["-e", " ".join(q(part) for part in self.ssh)]
         if old:
