@@ -1,7 +1,6 @@
 """Pelican side: the public key and the verification files, for templates."""
 
 import logging
-import os
 import posixpath
 
 from jinja2 import pass_context

@@ -127,4 +127,3 @@ def rollback(name, conf):
     if kind is not Rsync:
         raise DeployError(f"target {name!r} is {checked.kind}: only rsync targets keep a previous release")
     return Rsync().rollback(checked)
-
