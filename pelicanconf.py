@@ -148,9 +148,9 @@ EVENTS = {"site_url": ""}
 
 # Relative feeds and 404 pages in every folder (plugins/portable); defaults suffice.
 PORTABLE = {}
-# Checksums, signature and archives (plugins/integrity).  The public key is
-# shown on the verify page; publishconf.py turns on links to the files that
-# `invoke publish` adds.
+# Checksums, signature and archives: plugins/integrity shows them, `invoke
+# publish` (sitetools/publish.py) writes them.  The public key is shown on
+# the verify page; publishconf.py turns on links to the files publish adds.
 INTEGRITY = {
     "public_key": os.path.join(HERE, "keys", "minisign.pub"),
     "verify_page": "verify",

@@ -29,7 +29,6 @@ CONFIG = {
     "babel_cfg": str(HERE / "babel.cfg"),
     "public_key": str(HERE / "keys" / "minisign.pub"),
     "targets": str(HERE / "deploy" / "targets.yml"),
-    "mirrors": str(HERE / "content" / "mirrors.yml"),
     "host": "localhost",
     "port": 8000,
 }
@@ -79,6 +78,13 @@ def settings_for(settings_file=None):
     from pelican.settings import read_settings
 
     return read_settings(settings_file or CONFIG["settings_base"])
+
+
+def published_names():
+    """The names of the trace, sums and other files of a published copy (publishconf.py's)."""
+    from sitecore.artefacts import artefacts
+
+    return artefacts(settings_for(CONFIG["settings_publish"]))
 
 
 @task
@@ -183,9 +189,10 @@ def publish(c, output=None):
     Everything is made in a temporary folder that replaces the output only
     when all of it succeeded: a failure never leaves half a published site.
     """
-    import integrity
     from buildinfo.buildinfo import BuildInfoError, read as read_build
+    from sitetools.publish import IntegrityError, publish as add_integrity_files
 
+    names = published_names()
     output = os.path.abspath(output or CONFIG["deploy_path"])
     # One instant for Pelican and the manifest, even without SOURCE_DATE_EPOCH.
     env = dict(os.environ)
@@ -196,8 +203,8 @@ def publish(c, output=None):
     def add_integrity(staging):
         try:
             info = read_build({"PATH": CONFIG["content"]}, environ=env)
-            summary.update(integrity.publish(staging, info))
-        except (BuildInfoError, integrity.IntegrityError, OSError) as exc:
+            summary.update(add_integrity_files(staging, info, names))
+        except (BuildInfoError, IntegrityError, OSError) as exc:
             print(f"publish: {exc}", file=sys.stderr)
             return 1
         return 0
@@ -206,7 +213,7 @@ def publish(c, output=None):
     if code != 0:
         raise Exit(f"publish failed (see above); {output} was left as it was", code=code)
     print(f"publish: {summary['file_count']} site files, build {summary['build_id']}; "
-          f"wrote {integrity.MANIFEST}, {', '.join(integrity.BUNDLES)} and {integrity.SUMS} in {output}")
+          f"wrote {names.manifest}, {', '.join(names.bundles)} and {names.sums} in {output}")
 
 
 @task(help={"key": "minisign secret key file (default: the MINISIGN_SECRET_KEY variable, "
@@ -214,7 +221,7 @@ def publish(c, output=None):
             "output": "the published folder (default output/)"})
 def sign(c, key=None, output=None):
     """Sign the output's SHA256SUMS with minisign, writing SHA256SUMS.minisig."""
-    from integrity.signing import SigningError, sign as minisign_sign
+    from sitetools.signing import SigningError, sign as minisign_sign
 
     output = os.path.abspath(output or CONFIG["deploy_path"])
     try:
@@ -233,8 +240,8 @@ def verify(c, path, sums=None, signature=None, public_key=None):
 
     Exit status 1 on a bad signature or any difference.
     """
-    from integrity.check import verify as check_copy
-    from integrity.signing import SigningError
+    from sitetools.signing import SigningError
+    from sitetools.verify import verify as check_copy
 
     try:
         report = check_copy(path, public_key or CONFIG["public_key"], sums=sums, signature=signature)
@@ -359,16 +366,6 @@ def bench(c, sizes="300,600", runs=3, memory_pieces=1000, json=""):
         raise Exit("a benchmark goal was missed (see above)", code=code)
 
 
-def mirrors_package():
-    """plugins/mirrors, imported as the package `mirrors` (the deploy and check code)."""
-    plugins = str(HERE / "plugins")
-    if plugins not in sys.path:
-        sys.path.insert(0, plugins)
-    import mirrors
-
-    return mirrors
-
-
 @task(help={"target": "name of one target in deploy/targets.yml (repeatable)",
             "all": "deploy every target", "output": "folder to deploy (default output/)",
             "targets": "targets file (default deploy/targets.yml)",
@@ -380,7 +377,8 @@ def deploy(c, target=None, all=False, output=None, targets=None, list=False):
     Secrets come only from environment variables named in the targets file.
     Exit status 1 when any target failed (each one's result is printed).
     """
-    deploytools = mirrors_package().deploy
+    from sitetools import deploy as deploytools
+
     path = targets or CONFIG["targets"]
     try:
         configured = deploytools.load_targets(path, base=str(HERE))
@@ -402,7 +400,8 @@ def deploy(c, target=None, all=False, output=None, targets=None, list=False):
     if unknown:
         raise Exit(f"unknown target {', '.join(unknown)}; {path} has: {', '.join(configured) or 'none'}")
     try:
-        results = deploytools.deploy(configured, names, output or CONFIG["deploy_path"])
+        results = deploytools.deploy(configured, names, output or CONFIG["deploy_path"],
+                                     artefacts=published_names())
     except deploytools.DeployError as exc:
         raise Exit(str(exc)) from exc
     for result in results:
@@ -416,7 +415,8 @@ def deploy(c, target=None, all=False, output=None, targets=None, list=False):
             "targets": "targets file (default deploy/targets.yml)"})
 def rollback(c, target, targets=None):
     """Switch an rsync target back to its previous release (one atomic symlink switch)."""
-    deploytools = mirrors_package().deploy
+    from sitetools import deploy as deploytools
+
     path = targets or CONFIG["targets"]
     try:
         configured = deploytools.load_targets(path, base=str(HERE))
@@ -433,15 +433,17 @@ def precompress(c, path=None):
 
     Run it after `invoke sign`: the twins are not in SHA256SUMS (see README).
     """
+    from sitetools.precompress import precompress as write_twins
+
     folder = path or CONFIG["deploy_path"]
     if not os.path.isdir(folder):
         raise Exit(f"{folder} does not exist: build first")
-    count = mirrors_package().precompress.precompress(folder)
+    count = write_twins(folder)
     print(f"precompressed {count} files in {folder}")
 
 
 @task(name="check-mirrors",
-      help={"mirrors": "mirror list (default content/mirrors.yml)",
+      help={"mirrors": "mirror list (default: MIRRORS['file'] in the content folder, content/mirrors.yml)",
             "max_age": "hours after which a mirror's build is stale (default 48)",
             "sample": "how many random files to compare per mirror (default 5)",
             "json": "also write the report as JSON to this file ('-' prints JSON instead of the table)",
@@ -453,18 +455,22 @@ def precompress(c, path=None):
 def check_mirrors(c, mirrors=None, max_age=48.0, sample=5, json=None, public_key=None, seed=None,
                   timeout=20.0, ipfs_gateway="", tor_proxy=""):
     """Check every mirror: fresh, stale, tampered or unreachable; exit 1 if an official one is not fresh."""
-    package = mirrors_package()
-    check = package.check
+    from mirrors.data import MirrorListError, load_mirrors
+    from mirrors.plugin import list_path
+    from sitecore.artefacts import artefacts
+    from sitetools import check_mirrors as check
+
+    settings = settings_for(CONFIG["settings_publish"])
     try:
-        listed = package.load_mirrors(mirrors or CONFIG["mirrors"]).mirrors
-    except package.MirrorListError as exc:
+        listed = load_mirrors(mirrors or list_path(settings)).mirrors
+    except MirrorListError as exc:
         raise Exit(str(exc)) from exc
     key = public_key or CONFIG["public_key"]
     if listed and not os.path.isfile(key):
         raise Exit(f"no minisign public key at {key}: pass --public-key")
     reports = check.check_all(listed, key, max_age_hours=float(max_age), sample=int(sample),
                               seed=None if seed is None else int(seed), timeout=float(timeout),
-                              ipfs_gateway=ipfs_gateway, tor_proxy=tor_proxy)
+                              ipfs_gateway=ipfs_gateway, tor_proxy=tor_proxy, names=artefacts(settings))
     document = check.as_json(reports)
     if json == "-":
         print(document, end="")

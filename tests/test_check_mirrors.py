@@ -20,8 +20,8 @@ import yaml
 
 from conftest import ROOT, build_site
 
-sys.path.insert(0, str(ROOT / "plugins"))
-from mirrors.precompress import gzip_bytes  # noqa: E402
+sys.path.insert(0, str(ROOT))
+from sitetools.precompress import gzip_bytes  # noqa: E402
 
 HOUR = 3600
 
@@ -184,3 +184,44 @@ def test_bad_mirror_list_is_a_clear_error(tmp_path):
     assert result.returncode == 1
     assert f"{bad}:2: kind must be one of https, onion, ipfs, git-pages, object-storage, got 'web'" in result.stderr
     assert "Traceback" not in result.stderr
+
+
+def test_a_renamed_trace_is_built_signed_deployed_and_checked(tmp_path, keys):
+    """MIRRORS["trace"] set: the build writes that file, publish and sign cover it, deploy names the
+    release after the build it describes, and check-mirrors reads it."""
+    from conftest import copy_project, run_invoke
+
+    public, secret = keys
+    project = copy_project(tmp_path / "project", content=ROOT / "tests" / "fixtures" / "mirrors" / "content")
+    with open(project / "pelicanconf.py", "a", encoding="utf-8") as handle:
+        handle.write('\nMIRRORS = {"trace": "build-trace.json"}\n')
+    output, www = tmp_path / "output", tmp_path / "www"
+    targets = tmp_path / "targets.yml"
+    targets.write_text(yaml.safe_dump({"targets": {"web": {"kind": "rsync", "dest": str(www / "mirror")}}}))
+    epoch = str(int(time.time()) - HOUR)
+    for args in (("publish", "--output", str(output)), ("sign", "--key", str(secret), "--output", str(output)),
+                 ("deploy", "--target", "web", "--targets", str(targets), "--output", str(output))):
+        done = run_invoke(project, *args, env={"SOURCE_DATE_EPOCH": epoch})
+        assert done.returncode == 0, done.stdout + done.stderr
+    assert not (output / "trace.json").exists()
+    trace = json.loads((output / "build-trace.json").read_text())
+    assert trace["epoch"] == int(epoch)
+    assert "SHA256 (build-trace.json) = " in (output / "SHA256SUMS").read_text()
+    assert os.readlink(www / "mirror" / "current").endswith("-" + trace["build_id"])
+    server = serve(www)
+    try:
+        url = f"http://127.0.0.1:{server.server_address[1]}/mirror/current/"
+        mirrors_file = mirror_list(tmp_path / "m.yml", [url])
+        args = ("check-mirrors", "--mirrors", str(mirrors_file), "--public-key", str(public), "--json", "-")
+        renamed = run_invoke(project, *args)
+        assert renamed.returncode == 0, renamed.stdout + renamed.stderr
+        (entry,) = json.loads(renamed.stdout)["mirrors"]
+        assert (entry["status"], entry["age_hours"], entry["build_id"]) == ("fresh", 1.0, trace["build_id"])
+        # The project's own settings name the default trace, which this copy does not have.
+        default = run_invoke(ROOT, *args)
+        assert default.returncode == 1
+        (entry,) = json.loads(default.stdout)["mirrors"]
+        assert entry["status"] == "unreachable" and entry["reason"].startswith("no trace.json (")
+    finally:
+        server.shutdown()
+        server.server_close()

@@ -9,8 +9,6 @@ import yaml
 
 from conftest import ROOT
 
-# Tasks the integrity branch adds (issue 4); counted only while absent here.
-OTHER_BRANCH_TASKS = {"sign", "verify"}
 INVOKE = re.compile(r"(?:^|[\s;&|(])(?:\S*/)?invoke\s+([a-z][a-z0-9-]*)")
 
 
@@ -20,7 +18,7 @@ def tasks():
                              check=True).stdout
     names = {line.split()[0] for line in listing.splitlines()[1:] if line.strip()}
     assert {"build", "publish", "deploy", "check-mirrors", "rollback"} <= names
-    return names | (OTHER_BRANCH_TASKS - names)
+    return names
 
 
 def commands(node):

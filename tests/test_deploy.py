@@ -23,10 +23,10 @@ import yaml
 
 from conftest import ROOT, build_site
 
-sys.path.insert(0, str(ROOT / "plugins"))
-from mirrors import deploy as deploytools  # noqa: E402
-from mirrors.precompress import decompress  # noqa: E402
-from mirrors.unixfs import folder_cid  # noqa: E402
+sys.path.insert(0, str(ROOT))
+from sitetools import deploy as deploytools  # noqa: E402
+from sitetools.precompress import decompress  # noqa: E402
+from sitetools.unixfs import folder_cid  # noqa: E402
 
 IPFS_CAR = ["node", str(ROOT / "tools" / "ipfs" / "node_modules" / "ipfs-car" / "bin.js")]
 EPOCH = "1717500000"
@@ -147,6 +147,30 @@ def test_rsync_switches_releases_atomically_and_rolls_back(site, tmp_path):
     assert tree(dest / "previous") == release_b
 
 
+def test_rsync_hard_links_unchanged_files_into_the_previous_release(site, tmp_path):
+    """A new build writes every file anew (new times): only the file that changed is stored again."""
+    newer = tmp_path / "newer"
+    shutil.copytree(site, newer, copy_function=shutil.copyfile)
+    later = time.time() + 3600
+    for path in newer.rglob("*"):
+        if path.is_file():
+            os.utime(path, (later, later))
+    changed = "de/statements/campaign-launch.html"
+    with open(newer / changed, "ab") as handle:
+        handle.write(b"\n<!-- changed -->\n")
+    dest = tmp_path / "web"
+    conf = {"kind": "rsync", "dest": str(dest)}
+    for folder in (site, newer):
+        result = deploytools.deploy_one("web", conf, folder)
+        assert result.ok, result.message
+    assert os.readlink(dest / "current") != os.readlink(dest / "previous")
+    assert tree(dest / "current") == tree(newer) and tree(dest / "previous") == tree(site)
+    files = sorted(tree(site))
+    assert changed in files and len(files) > 100
+    shared = [rel for rel in files if os.stat(dest / "current" / rel).st_ino == os.stat(dest / "previous" / rel).st_ino]
+    assert shared == [rel for rel in files if rel != changed]
+
+
 # ------------------------------------------------------------------ S3 (moto)
 
 def free_port():
@@ -224,7 +248,7 @@ def test_ipfs_car_and_cid_match_ipfs_car_run_here(site, tmp_path):
     assert record == json.loads((out / "latest.json").read_text())
     assert record["import_settings"]["cid_version"] == 1 and record["import_settings"]["raw_leaves"] is True
     assert record["import_settings"]["chunker"] == "size-1048576" and record["import_settings"]["wrap"] is False
-    assert record["independent_check"] == "same root CID from plugins/mirrors/unixfs.py"
+    assert record["independent_check"] == "same root CID from sitetools/unixfs.py"
     # ipfs-car itself, run separately: the CAR's root, a second pack to stdout, and unpacking.
     roots = subprocess.run([*IPFS_CAR, "roots", str(car)], capture_output=True, text=True, check=True).stdout.split()
     assert roots == [record["cid"]]

@@ -126,3 +126,31 @@ def test_bad_mirror_list_reports_every_problem(build):
     ):
         assert expected in result.log, result.log
     assert not (result.output / "index.html").exists()
+
+
+def test_a_date_that_does_not_exist_is_reported_at_its_line(build, tmp_path):
+    """YAML reads 2024-13-01 as a date and fails to make one: a message, not a traceback."""
+    import shutil
+
+    content = tmp_path / "content"
+    shutil.copytree(ROOT / "tests" / "fixtures" / "mirrors" / "content" / "statements", content / "statements")
+    (content / "mirrors.yml").write_text(
+        "mirrors:\n"
+        "  - url: https://ok.example.org/\n"
+        "    kind: https\n"
+        "    added: 2024-06-01\n"
+        "  - url: https://other.example.org/\n"
+        "    kind: https\n"
+        "    note: Run by a friend.\n"
+        "    added: 2024-13-01\n"
+        "    updated: 2024-02-30\n", encoding="utf-8")
+    result = build(content)
+    assert result.returncode == 1
+    assert "Traceback" not in result.log
+    problems = [line[line.index("content/mirrors.yml"):] for line in result.log.splitlines() if "content/mirrors.yml" in line]
+    assert problems == [
+        "content/mirrors.yml:8: added must be a date written YYYY-MM-DD, got '2024-13-01' (month must be in 1..12)",
+        "content/mirrors.yml:9: updated must be a date written YYYY-MM-DD, got '2024-02-30' "
+        "(day is out of range for month)",
+    ], result.log
+    assert not (result.output / "index.html").exists()

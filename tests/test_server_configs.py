@@ -2,7 +2,8 @@
 
 nginx: `nginx -t` on deploy/nginx.conf (with a throw-away certificate), then
 its onion-facing server block serves a precompressed deploy on 127.0.0.1 and
-answers with the security headers and the .gz/.br twins.  tor:
+answers with the security headers and the .gz/.br twins, and both server
+blocks answer a missing page with its folder's 404.html.  tor:
 `tor --verify-config` on deploy/torrc.
 """
 
@@ -20,8 +21,8 @@ import pytest
 
 from conftest import ROOT, build_site
 
-sys.path.insert(0, str(ROOT / "plugins"))
-from mirrors import deploy as deploytools  # noqa: E402
+sys.path.insert(0, str(ROOT))
+from sitetools import deploy as deploytools  # noqa: E402
 
 BROTLI_MODULE = "/usr/lib/nginx/modules/ngx_http_brotli_static_module.so"
 
@@ -74,6 +75,48 @@ http {{
     return tmp_path / "nginx.conf", port, tls_port
 
 
+def start_nginx(tmp_path, conf, port):
+    """The real nginx on deploy/nginx.conf, answering on 127.0.0.1:port."""
+    server = subprocess.Popen(["nginx", "-p", str(tmp_path), "-c", str(conf)], stdout=subprocess.DEVNULL,
+                              stderr=subprocess.PIPE)
+    for _ in range(100):
+        try:
+            urllib.request.urlopen(f"http://127.0.0.1:{port}/trace.json", timeout=1).read()
+            break
+        except OSError:
+            time.sleep(0.05)
+    return server
+
+
+def not_found(url, context=None):
+    """(status, body) of a URL the server must answer with an error."""
+    with pytest.raises(urllib.error.HTTPError) as answer:
+        urllib.request.urlopen(url, timeout=5, context=context)
+    return answer.value.code, answer.value.read()
+
+
+def test_nginx_answers_a_missing_page_with_its_folders_404_page(tmp_path, nginx_conf, real_site):
+    conf, port, tls_port = nginx_conf
+    result = deploytools.deploy_one("web", {"kind": "rsync", "dest": str(tmp_path / "srv")}, real_site.output)
+    assert result.ok, result.message
+    site = real_site.output
+    assert (site / "de" / "statements" / "404.html").read_bytes() != (site / "404.html").read_bytes()
+    server = start_nginx(tmp_path, conf, port)
+    insecure = ssl.create_default_context()
+    insecure.check_hostname, insecure.verify_mode = False, ssl.CERT_NONE
+    try:
+        for base, context in ((f"http://127.0.0.1:{port}", None), (f"https://127.0.0.1:{tls_port}", insecure)):
+            for path, page in (("/de/statements/no-such-statement.html", "de/statements/404.html"),
+                               ("/de/statements/gone/", "404.html"),
+                               ("/zh-hant/no-such-page.html", "zh-hant/404.html"),
+                               ("/no-such-folder/deeper/page.html", "404.html"),
+                               ("/no-such-page.html", "404.html")):
+                assert not_found(base + path, context) == (404, (site / page).read_bytes()), (base, path)
+    finally:
+        server.terminate()
+        server.wait(timeout=10)
+
+
 def test_nginx_config_is_valid_and_serves_twins_and_headers(tmp_path, nginx_conf):
     conf, port, tls_port = nginx_conf
     check = subprocess.run(["nginx", "-t", "-p", str(tmp_path), "-c", str(conf)], capture_output=True, text=True)
@@ -84,16 +127,9 @@ def test_nginx_config_is_valid_and_serves_twins_and_headers(tmp_path, nginx_conf
     result = deploytools.deploy_one("web", {"kind": "rsync", "dest": str(tmp_path / "srv"), "precompress": True},
                                     built.output)
     assert result.ok, result.message
-    server = subprocess.Popen(["nginx", "-p", str(tmp_path), "-c", str(conf)], stdout=subprocess.DEVNULL,
-                              stderr=subprocess.PIPE)
+    server = start_nginx(tmp_path, conf, port)
     try:
         base = f"http://127.0.0.1:{port}"
-        for _ in range(100):
-            try:
-                urllib.request.urlopen(base + "/trace.json", timeout=1).read()
-                break
-            except OSError:
-                time.sleep(0.05)
         original = (built.output / "de" / "index.html").read_bytes()
         for encoding, decode in (("gzip", gzip.decompress), ("br", brotli.decompress), ("identity", bytes)):
             request = urllib.request.Request(base + "/de/index.html", headers={"Accept-Encoding": encoding})

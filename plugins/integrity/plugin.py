@@ -1,13 +1,12 @@
 """Pelican side: the public key and the verification files, for templates."""
 
 import logging
-import os
 import posixpath
 
 from jinja2 import pass_context
 from pelican import signals
 
-from .files import BUNDLES, MANIFEST, SIGNATURE, SUMS
+from sitecore.artefacts import artefacts
 
 logger = logging.getLogger(__name__)
 
@@ -64,10 +63,12 @@ def root_file(context, name):
 def add_to_context(generator):
     conf = config(generator.settings)
     key = read_public_key(conf["public_key"]) if conf["public_key"] else None
+    names = artefacts(generator.settings)
     generator.context["INTEGRITY"] = {
         **conf,
         "key": key,
-        "files": {"sums": SUMS, "signature": SIGNATURE, "manifest": MANIFEST, "bundles": list(BUNDLES)},
+        "files": {"sums": names.sums, "signature": names.signature, "manifest": names.manifest,
+                  "bundles": list(names.bundles)},
     }
     env = getattr(generator, "env", None)
     if env is not None:

@@ -1,25 +1,23 @@
-"""Mirrors: one build, many copies, and a way to tell which are healthy.
+"""Mirrors: tell every reader where the other copies of the site are.
 
 A campaign site outlives a takedown only if readers can find another copy
 when their usual address is blocked, and if anyone can tell a faithful copy
-from a stale or tampered one.  This package does both halves:
+from a stale or tampered one.  This plugin is the build's half:
 
-- the Pelican plugin (``plugin.py``) reads the mirror list
-  (``content/mirrors.yml``, see ``data.py``) and writes, in every language, a
-  mirrors page with a QR code per mirror, a short list in every page's
-  footer, ``mirrors.json`` (the shape of Bypass Censorship's
-  ``mirrorSites.json``) and ``trace.json`` (build id, commit, time: the trace
-  file that mirror checkers compare, as Tor Project's mirrors do);
-- ``deploy.py`` publishes the same output to every configured target (git
-  pages branch, rsync with an atomic symlink switch, S3-compatible storage,
-  IPFS CAR + CID, local folder), driven by ``invoke deploy``;
-- ``check.py`` fetches each mirror's trace, signed sums and a sample of
-  files and classifies it fresh, stale, tampered or unreachable
-  (``invoke check-mirrors``);
-- ``precompress.py`` writes ``.gz``/``.br`` twins for servers that serve
-  precompressed files (``invoke precompress``).
+- ``plugin.py`` reads the mirror list (``content/mirrors.yml``, see
+  ``data.py``) and writes, in every language, a mirrors page with a QR code
+  per mirror, a short list in every page's footer, ``mirrors.json`` (the
+  shape of Bypass Censorship's ``mirrorSites.json``) and the trace file
+  ``trace.json`` (build id, commit, time: what mirror checkers compare, as
+  Tor Project's mirrors do);
+- ``data.py`` reads and checks the list; ``invoke check-mirrors`` reads it
+  through the same code.
+
+The other half never runs in a build and lives in ``sitetools/``: deploying
+(``sitetools/deploy/``), precompressing, the IPFS CID check and mirror
+checking (``sitetools/check_mirrors.py``).  The names of the trace and of
+``mirrors.json`` come from ``sitecore.artefacts``, which both halves read.
 """
 
-from . import check, deploy, precompress  # noqa: F401
 from .data import KINDS, Mirror, MirrorListError, load_mirrors  # noqa: F401
 from .plugin import register  # noqa: F401

@@ -26,6 +26,39 @@ FIELDS = {"url", "kind", "note", "official", "added", "updated"}
 REQUIRED = ("url", "kind", "added")
 
 
+class InvalidDate:
+    """A value YAML reads as a date but that is none (``2024-13-01``), and where it is."""
+
+    def __init__(self, text, line, reason):
+        self.text, self.line, self.reason = text, line, reason
+
+    # Read as the text written, wherever a message quotes the value.
+    def __str__(self):
+        return self.text
+
+    def __repr__(self):
+        return repr(self.text)
+
+
+class _Loader(yaml.SafeLoader):
+    """SafeLoader, except that a timestamp it cannot construct becomes an InvalidDate.
+
+    PyYAML raises a bare ValueError from deep inside the loader for those,
+    with no line; kept as a value, the date is reported at its own line
+    with every other problem of the file.
+    """
+
+
+def _timestamp(loader, node):
+    try:
+        return yaml.SafeLoader.construct_yaml_timestamp(loader, node)
+    except ValueError as exc:
+        return InvalidDate(node.value, node.start_mark.line + 1, str(exc))
+
+
+_Loader.add_constructor("tag:yaml.org,2002:timestamp", _timestamp)
+
+
 class MirrorListError(ValueError):
     """The mirror list cannot be read; ``problems`` holds (line, message) pairs."""
 
@@ -81,7 +114,11 @@ def _item_lines(text):
 
 
 def check_mirror(raw):
-    """Problems of one entry, as messages."""
+    """Problems of one entry, as (line, message); line None means the entry's first line."""
+    return [problem if isinstance(problem, tuple) else (None, problem) for problem in _entry_problems(raw)]
+
+
+def _entry_problems(raw):
     if not isinstance(raw, dict):
         return ["each mirror must be a mapping with url, kind, added"]
     problems = []
@@ -102,7 +139,10 @@ def check_mirror(raw):
         problems.append(f"kind must be one of {', '.join(KINDS)}, got {kind!r}")
     for key in ("added", "updated"):
         value = raw.get(key)
-        if value not in (None, "") and not isinstance(value, datetime.date):
+        if isinstance(value, InvalidDate):
+            problems.append((value.line, f"{key} must be a date written YYYY-MM-DD, got {value.text!r} "
+                                         f"({value.reason})"))
+        elif value not in (None, "") and not isinstance(value, datetime.date):
             problems.append(f"{key} must be a date written YYYY-MM-DD, got {value!r}")
     if "official" in raw and not isinstance(raw["official"], bool):
         problems.append(f"official must be true or false, got {raw['official']!r}")
@@ -115,7 +155,7 @@ def check_mirror(raw):
 def parse(text, path="mirrors.yml"):
     """A MirrorList from YAML text; MirrorListError lists every problem."""
     try:
-        data = yaml.safe_load(text)
+        data = yaml.load(text, Loader=_Loader)
     except yaml.YAMLError as exc:
         mark = getattr(exc, "problem_mark", None)
         raise MirrorListError(path, [((mark.line + 1) if mark else 1, f"not valid YAML: {exc}")]) from exc
@@ -126,6 +166,9 @@ def parse(text, path="mirrors.yml"):
     problems = []
     for key in sorted(set(data) - {"mirrors", "main_domain"}, key=str):
         problems.append((1, f"unknown top-level key {key!r} (known: main_domain, mirrors)"))
+    main_domain = data.get("main_domain")
+    if main_domain is not None and not isinstance(main_domain, str):
+        problems.append((getattr(main_domain, "line", 1), f"main_domain must be a domain name, got {main_domain!r}"))
     items = data.get("mirrors") or []
     if not isinstance(items, list):
         raise MirrorListError(path, [(1, "'mirrors' must be a list")])
@@ -134,7 +177,7 @@ def parse(text, path="mirrors.yml"):
     for index, raw in enumerate(items):
         line = lines[index] if index < len(lines) else 1
         item_problems = check_mirror(raw)
-        problems.extend((line, message) for message in item_problems)
+        problems.extend((line if at is None else at, message) for at, message in item_problems)
         if item_problems:
             continue
         url = str(raw["url"])

@@ -10,6 +10,7 @@ from pelican import signals
 from pelican.generators import Generator
 
 from buildinfo import is_main_site
+from sitecore.artefacts import MIRRORS_FILE_KEYS
 from .data import MirrorListError, load_mirrors
 
 logger = logging.getLogger(__name__)
@@ -18,10 +19,10 @@ DEFAULTS = {
     # The mirror list, relative to the content folder (settings["PATH"]).
     "file": "mirrors.yml",
     # Pages and files the plugin writes.  The page is written in every
-    # language's sub-site; the JSON and the trace only at the output root.
+    # language's sub-site; the JSON ("json") and the trace ("trace") only at
+    # the output root, named in sitecore.artefacts, which the tools read too.
     "page": "mirrors.html",
-    "json": "mirrors.json",
-    "trace": "trace.json",
+    **MIRRORS_FILE_KEYS,
     # How many mirrors the footer of every page lists (official ones first).
     "footer_count": 3,
     # Size of one QR module in SVG user units.

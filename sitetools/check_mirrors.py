@@ -1,11 +1,12 @@
-"""Health of the mirror network: is each copy fresh and faithful?
+"""`invoke check-mirrors`: is each copy of the site fresh and faithful?
 
-For each mirror, as Tor Project's mirror checker does: fetch ``trace.json``
-(which build it serves, and when that build was made), ``SHA256SUMS`` and
-``SHA256SUMS.minisig`` (verified with the real ``minisign -V`` against the
-project's public key), then a random sample of the files the sums list
-(always including ``trace.json`` and ``index.html``) and their ``.gz``/``.br``
-twins where the server has them.  Each mirror is then:
+For each mirror, as Tor Project's mirror checker does: fetch the trace file
+(``MIRRORS["trace"]``, default ``trace.json``: which build it serves, and
+when that build was made), ``SHA256SUMS`` and ``SHA256SUMS.minisig``
+(verified with the real ``minisign -V`` against the project's public key),
+then a random sample of the files the sums list (always including the trace
+and ``index.html``) and their ``.gz``/``.br`` twins where the server has
+them.  The names come from ``sitecore.artefacts``.  Each mirror is then:
 
 - ``unreachable``: the trace, the sums or a sampled file could not be fetched
   (network error, timeout, HTTP error other than 404);
@@ -19,7 +20,6 @@ import datetime
 import hashlib
 import json
 import random
-import re
 import subprocess
 import tempfile
 import urllib.error
@@ -29,9 +29,10 @@ from dataclasses import asdict, dataclass, field
 from pathlib import Path
 from urllib.parse import quote, urlsplit
 
+from sitecore.artefacts import Artefacts, SumsError, parse_sums
+
 from .precompress import decompress
 
-SUMS_LINE = re.compile(r"^SHA256 \((?P<path>.+)\) = (?P<hex>[0-9a-f]{64})$")
 STATUSES = ("fresh", "stale", "tampered", "unreachable")
 
 
@@ -55,19 +56,6 @@ class Report:
     built: str = ""
     age_hours: float = None
     checked_files: list = field(default_factory=list)
-
-
-def parse_sums(text):
-    """{path: sha256} from the BSD format of `sha256sum --tag`; ValueError on a bad line."""
-    sums = {}
-    for number, line in enumerate(text.splitlines(), 1):
-        if not line.strip():
-            continue
-        match = SUMS_LINE.match(line)
-        if not match:
-            raise ValueError(f"SHA256SUMS line {number} is not `SHA256 (path) = hex`: {line[:80]!r}")
-        sums[match["path"]] = match["hex"]
-    return sums
 
 
 class Fetcher:
@@ -128,25 +116,25 @@ def verify_signature(sums, signature, public_key):
     return result.returncode == 0
 
 
-def check_mirror(mirror, fetcher, public_key, max_age, now, sample, rng):
-    """A Report for one mirror (duck-typed: url, kind, official)."""
+def check_mirror(mirror, fetcher, public_key, max_age, now, sample, rng, names=Artefacts()):
+    """A Report for one mirror (duck-typed: url, kind, official); `names` are the site's Artefacts."""
     report = Report(mirror.url, mirror.kind, mirror.official)
     try:
         base = fetcher.base(mirror.url)
         try:
-            raw_trace = fetcher.get(base + "trace.json")
+            raw_trace = fetcher.get(base + quote(names.trace))
             trace = json.loads(raw_trace)
         except NotFound as exc:
-            raise Unreachable(f"no trace.json ({exc})") from exc
+            raise Unreachable(f"no {names.trace} ({exc})") from exc
         except ValueError:
-            report.status, report.reason = "tampered", "trace.json is not JSON"
+            report.status, report.reason = "tampered", f"{names.trace} is not JSON"
             return report
         report.build_id = str(trace.get("build_id", ""))
         report.commit = str(trace.get("commit", ""))
         report.built = str(trace.get("time", ""))
         try:
-            sums_raw = fetcher.get(base + "SHA256SUMS")
-            signature = fetcher.get(base + "SHA256SUMS.minisig")
+            sums_raw = fetcher.get(base + quote(names.sums))
+            signature = fetcher.get(base + quote(names.signature))
         except NotFound as exc:
             report.status, report.reason = "tampered", f"signed sums missing ({exc})"
             return report
@@ -154,15 +142,15 @@ def check_mirror(mirror, fetcher, public_key, max_age, now, sample, rng):
             report.status, report.reason = "tampered", "SHA256SUMS signature is not valid for the project's key"
             return report
         try:
-            sums = parse_sums(sums_raw.decode("utf-8"))
-        except (UnicodeDecodeError, ValueError) as exc:
+            sums = parse_sums(sums_raw, names.sums)
+        except SumsError as exc:
             report.status, report.reason = "tampered", str(exc)
             return report
-        if "trace.json" in sums and hashlib.sha256(raw_trace).hexdigest() != sums["trace.json"]:
-            report.status, report.reason = "tampered", "trace.json differs from the signed sums"
+        if names.trace in sums and hashlib.sha256(raw_trace).hexdigest() != sums[names.trace]:
+            report.status, report.reason = "tampered", f"{names.trace} differs from the signed sums"
             return report
         required = [p for p in ("index.html",) if p in sums]
-        others = sorted(set(sums) - set(required) - {"trace.json"})
+        others = sorted(set(sums) - set(required) - {names.trace})
         chosen = required + rng.sample(others, min(sample, len(others)))
         for relpath in chosen:
             report.checked_files.append(relpath)
@@ -193,7 +181,7 @@ def check_mirror(mirror, fetcher, public_key, max_age, now, sample, rng):
     try:
         built = datetime.datetime.fromtimestamp(int(trace["epoch"]), datetime.timezone.utc)
     except (KeyError, TypeError, ValueError, OverflowError):
-        report.status, report.reason = "tampered", "trace.json has no valid epoch"
+        report.status, report.reason = "tampered", f"{names.trace} has no valid epoch"
         return report
     age = now - built
     report.age_hours = round(age.total_seconds() / 3600, 1)
@@ -214,15 +202,19 @@ def check_one(mirror, *args):
 
 
 def check_all(mirrors, public_key, max_age_hours=48.0, sample=5, seed=None, timeout=20,
-              ipfs_gateway="", tor_proxy="", now=None):
-    """Reports for every mirror, checked in parallel, in the list's order."""
+              ipfs_gateway="", tor_proxy="", now=None, names=Artefacts()):
+    """Reports for every mirror, checked in parallel, in the list's order.
+
+    `names` are the site's Artefacts (``sitecore.artefacts.artefacts(settings)``):
+    which file is the trace, which the sums and their signature.
+    """
     fetcher = Fetcher(timeout, ipfs_gateway, tor_proxy)
     now = now or datetime.datetime.now(datetime.timezone.utc)
     max_age = datetime.timedelta(hours=max_age_hours)
     seeds = random.Random(seed)
     rngs = [random.Random(seeds.random()) for _ in mirrors]
     with ThreadPoolExecutor(max_workers=8) as pool:
-        futures = [pool.submit(check_one, mirror, fetcher, public_key, max_age, now, sample, rng)
+        futures = [pool.submit(check_one, mirror, fetcher, public_key, max_age, now, sample, rng, names)
                    for mirror, rng in zip(mirrors, rngs)]
         return [future.result() for future in futures]
 

@@ -1,9 +1,11 @@
-"""Check a copy of the site (a folder) against its signed SHA256SUMS."""
+"""`invoke verify`: check a copy of the site (a folder) against its signed SHA256SUMS."""
 
 import json
 import os
 
-from .files import MANIFEST, SIGNATURE, SUMS, IntegrityError, list_files, read_sums, sha256_file
+from sitecore.artefacts import MANIFEST, SIGNATURE, SUMS, SumsError, read_sums, sha256_file
+
+from .publish import IntegrityError, list_files
 from .signing import check_signature
 
 
@@ -45,7 +47,7 @@ def verify(folder, public_key, sums=None, signature=None):
         report.problems.append(f"bad signature: {message}")
     try:
         expected = read_sums(sums)
-    except IntegrityError as exc:
+    except SumsError as exc:
         report.problems.append(str(exc))
         return report
     site = set()

@@ -1,4 +1,4 @@
-"""Sign SHA256SUMS and check signatures with the real minisign (Ed25519)."""
+"""`invoke sign`: sign SHA256SUMS, and check signatures, with the real minisign (Ed25519)."""
 
 import json
 import os
@@ -6,7 +6,7 @@ import shutil
 import subprocess
 import tempfile
 
-from .files import MANIFEST, SIGNATURE, SUMS
+from sitecore.artefacts import MANIFEST, SIGNATURE, SUMS
 
 # CI gets the secret key file's whole contents in this variable.
 SECRET_KEY_ENV = "MINISIGN_SECRET_KEY"

@@ -1,37 +1,38 @@
-"""Write manifest.json, the offline bundles and SHA256SUMS into an output folder."""
+"""`invoke publish`: add manifest.json, the offline bundles and SHA256SUMS to a built site.
+
+The site is meant to be copied: onto mirrors, sub-paths of shared hosts,
+USB sticks.  After Pelican has written the site, ``publish`` adds to the
+output root:
+
+- ``manifest.json``: build id, commit, SOURCE_DATE_EPOCH, and the sha256 and
+  size of every *site file* (everything Pelican wrote);
+- ``site.zip`` and ``site.tar.gz``: reproducible archives of the site files
+  plus ``manifest.json``, under one top folder ``site/``;
+- ``SHA256SUMS`` (BSD format of ``sha256sum --tag``): every file of the
+  output, i.e. the site files, ``manifest.json`` and both archives.
+
+``SHA256SUMS`` is what ``invoke sign`` signs (``SHA256SUMS.minisig``), so
+the signature covers everything; nothing covers ``SHA256SUMS`` or its
+signature, and the archives contain neither, which breaks every cycle.
+The names come from ``sitecore.artefacts``.
+"""
 
 import datetime
 import gzip
-import hashlib
 import io
 import json
 import os
-import re
 import tarfile
 import zipfile
 
-MANIFEST = "manifest.json"
-SUMS = "SHA256SUMS"
-SIGNATURE = "SHA256SUMS.minisig"
-BUNDLES = ("site.zip", "site.tar.gz")
-# Top folder inside both archives: unpacking never spills files around.
-ARCHIVE_ROOT = "site"
-# Files at the output root that are about the site rather than part of it.
-NOT_SITE_FILES = frozenset({MANIFEST, SUMS, SIGNATURE, *BUNDLES})
+from sitecore.artefacts import ARCHIVE_ROOT, Artefacts, sha256_file, sums_line
+
 MANIFEST_FORMAT = 1
-SUMS_LINE = re.compile(r"^SHA256 \((?P<path>.+)\) = (?P<hex>[0-9a-f]{64})$")
+DEFAULT_NAMES = Artefacts()
 
 
 class IntegrityError(RuntimeError):
-    """The output cannot be checksummed or a checksum file is malformed."""
-
-
-def sha256_file(path):
-    digest = hashlib.sha256()
-    with open(path, "rb") as handle:
-        for block in iter(lambda: handle.read(1 << 16), b""):
-            digest.update(block)
-    return digest.hexdigest()
+    """The output cannot be checksummed."""
 
 
 def list_files(root):
@@ -54,14 +55,14 @@ def list_files(root):
     return sorted(found, key=lambda p: p.encode("utf-8"))
 
 
-def site_files(root):
-    return [p for p in list_files(root) if p not in NOT_SITE_FILES]
+def site_files(root, names=DEFAULT_NAMES):
+    return [p for p in list_files(root) if p not in names.not_site_files]
 
 
-def write_manifest(root, build):
+def write_manifest(root, build, names=DEFAULT_NAMES):
     """manifest.json: the build and every site file's sha256 and size."""
     files = []
-    for rel in site_files(root):
+    for rel in site_files(root, names):
         full = os.path.join(root, rel)
         files.append({"path": rel, "sha256": sha256_file(full), "size": os.path.getsize(full)})
     manifest = {
@@ -71,19 +72,19 @@ def write_manifest(root, build):
         "source_date_epoch": build.epoch,
         "build_time": build.time.strftime("%Y-%m-%dT%H:%M:%SZ"),
         "file_count": len(files),
-        "covers": "every file of the site except manifest.json, SHA256SUMS, SHA256SUMS.minisig, "
-                  "site.zip and site.tar.gz",
+        "covers": (f"every file of the site except {names.manifest}, {names.sums}, {names.signature}, "
+                   f"{' and '.join(names.bundles)}"),
         "files": files,
     }
     text = json.dumps(manifest, indent=1, sort_keys=True, ensure_ascii=False) + "\n"
-    with open(os.path.join(root, MANIFEST), "w", encoding="utf-8", newline="\n") as handle:
+    with open(os.path.join(root, names.manifest), "w", encoding="utf-8", newline="\n") as handle:
         handle.write(text)
     return manifest
 
 
-def bundle_members(root):
+def bundle_members(root, names=DEFAULT_NAMES):
     """What the archives hold: the site files and manifest.json, sorted."""
-    return sorted([*site_files(root), MANIFEST], key=lambda p: p.encode("utf-8"))
+    return sorted([*site_files(root, names), names.manifest], key=lambda p: p.encode("utf-8"))
 
 
 def zip_time(epoch):
@@ -92,10 +93,10 @@ def zip_time(epoch):
     return moment.timetuple()[:6]
 
 
-def write_zip(root, target, epoch):
+def write_zip(root, target, epoch, names=DEFAULT_NAMES):
     stamp = zip_time(epoch)
     with zipfile.ZipFile(target, "w") as archive:
-        for rel in bundle_members(root):
+        for rel in bundle_members(root, names):
             info = zipfile.ZipInfo(f"{ARCHIVE_ROOT}/{rel}", date_time=stamp)
             info.compress_type = zipfile.ZIP_DEFLATED
             info.create_system = 3  # Unix, so that the mode below is read
@@ -104,10 +105,10 @@ def write_zip(root, target, epoch):
                 archive.writestr(info, handle.read(), compresslevel=9)
 
 
-def write_tar_gz(root, target, epoch):
+def write_tar_gz(root, target, epoch, names=DEFAULT_NAMES):
     buffer = io.BytesIO()
     with tarfile.open(fileobj=buffer, mode="w", format=tarfile.GNU_FORMAT) as archive:
-        for rel in bundle_members(root):
+        for rel in bundle_members(root, names):
             full = os.path.join(root, rel)
             info = tarfile.TarInfo(f"{ARCHIVE_ROOT}/{rel}")
             info.size = os.path.getsize(full)
@@ -123,44 +124,30 @@ def write_tar_gz(root, target, epoch):
             packed.write(buffer.getvalue())
 
 
-def sums_text(root):
-    lines = []
-    for rel in list_files(root):
-        if rel in (SUMS, SIGNATURE):
-            continue
-        lines.append(f"SHA256 ({rel}) = {sha256_file(os.path.join(root, rel))}\n")
-    return "".join(lines)
+def sums_text(root, names=DEFAULT_NAMES):
+    return "".join(sums_line(rel, sha256_file(os.path.join(root, rel)))
+                   for rel in list_files(root) if rel not in (names.sums, names.signature))
 
 
-def write_sums(root):
-    with open(os.path.join(root, SUMS), "w", encoding="utf-8", newline="\n") as handle:
-        handle.write(sums_text(root))
+def write_sums(root, names=DEFAULT_NAMES):
+    with open(os.path.join(root, names.sums), "w", encoding="utf-8", newline="\n") as handle:
+        handle.write(sums_text(root, names))
 
 
-def read_sums(path):
-    """{relative path: sha256 hex} from a SHA256SUMS file in BSD tag format."""
-    entries = {}
-    with open(path, encoding="utf-8") as handle:
-        for number, line in enumerate(handle, 1):
-            match = SUMS_LINE.match(line.rstrip("\n"))
-            if not match:
-                raise IntegrityError(f"{path}:{number}: not a line of the form 'SHA256 (path) = hex'")
-            entries[match["path"]] = match["hex"]
-    return entries
-
-
-def publish(root, build):
+def publish(root, build, names=DEFAULT_NAMES):
     """Add manifest.json, site.zip, site.tar.gz and SHA256SUMS to a built site.
 
     Files from an earlier run (and a stale signature) are removed first, so
-    the result depends only on the site files and the build.
+    the result depends only on the site files and the build.  `names` are
+    the site's Artefacts (``sitecore.artefacts.artefacts(settings)``).
     """
-    for name in NOT_SITE_FILES:
+    for name in names.not_site_files:
         path = os.path.join(root, name)
         if os.path.exists(path):
             os.remove(path)
-    manifest = write_manifest(root, build)
-    write_zip(root, os.path.join(root, BUNDLES[0]), build.epoch)
-    write_tar_gz(root, os.path.join(root, BUNDLES[1]), build.epoch)
-    write_sums(root)
+    manifest = write_manifest(root, build, names)
+    zip_name, tar_name = names.bundles
+    write_zip(root, os.path.join(root, zip_name), build.epoch, names)
+    write_tar_gz(root, os.path.join(root, tar_name), build.epoch, names)
+    write_sums(root, names)
     return manifest
