@@ -184,6 +184,10 @@ CONFIG_MISTAKES = [
     ('EVENTS = {"default_duration": "two hours"}\n', "EVENTS['default_duration']"),
     ('MULTILANG = {"fallback_order": "en"}\n', "multilang: MULTILANG['fallback_order'] must be list or tuple, got 'en'"),
     ('ZH_CONVERT = {"targets": []}\n', "zh_convert: ZH_CONVERT['targets'] must be dict, got []"),
+    ('MIRRORS = {"footer_count": "three"}\n', "mirrors: MIRRORS['footer_count'] must be int, got 'three'"),
+    ('MIRRORS = {"qr_size": 4}\n', "mirrors: unknown MIRRORS key 'qr_size'"),
+    ('INTEGRITY = {**INTEGRITY, "published": "yes"}\n', "integrity: INTEGRITY['published'] must be bool, got 'yes'"),
+    ('SITECORE = {"workers": "2"}\n', "sitecore: SITECORE['workers'] must be int, got '2'"),
 ]
 
 
@@ -297,3 +301,27 @@ def test_rebuild_after_a_markdown_setting_change_equals_a_cold_build(tmp_path):
     cold = build_into(tmp_path, "cold", content, changed)
     assert_same_tree(filecmp.dircmp(warm.output, cold.output))
     assert "headerlink" in "".join(p.read_text(encoding="utf-8") for p in warm.output.rglob("*.html"))
+
+
+# ------------------------------------------------------------ coupling
+
+def language_folders():
+    """Output folder of each language of the table ("" for the main site)."""
+    return {code: "" if code == pelicanconf.DEFAULT_LANG else code + "/" for code in pelicanconf.LANGUAGES}
+
+
+def test_events_folder_has_its_404_page_and_feed(published):
+    """The events plugin takes its category out of the listings; its folder
+    still gets a 404 page, and its feed is written like every category's."""
+    import xml.etree.ElementTree as ET
+
+    for code, prefix in language_folders().items():
+        assert (published / prefix / "events" / "404.html").is_file(), code
+        feed = ET.parse(published / prefix / "feeds" / "events.atom.xml").getroot()
+        assert feed.tag == "{http://www.w3.org/2005/Atom}feed", code
+        links = [link.get("href") for link in feed.iter("{http://www.w3.org/2005/Atom}link")
+                 if link.get("rel") == "alternate"]
+        pages = [href for href in links if "events/" in href]
+        assert pages, code
+        for href in pages:
+            assert (published / prefix / "feeds" / href).resolve().is_file(), (code, href)

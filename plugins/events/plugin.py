@@ -270,11 +270,17 @@ def absolute_url(conf, settings, url):
 
 
 def articles_finalized(generator):
-    """Events get their own listing (written by EventsGenerator), not a category page."""
+    """Events get their own listing (written by EventsGenerator), not a category page.
+
+    Pelican writes a category's feed from the same list, so the category is
+    kept aside for EventsGenerator to write the events feed.
+    """
     category = config(generator.settings)["category"]
+    kept = STATE.slot("events_category", dict)
     for entry in list(generator.categories):
         if entry[0].slug == category:
             generator.categories.remove(entry)
+            kept[generator.settings["DEFAULT_LANG"]] = entry
 
 
 def by_start(view):
@@ -315,6 +321,11 @@ class EventsGenerator(Generator):
             "contact": contact[0] if contact else None,
             "as_of": now,
         }
+        # Folders this generator writes pages into: each gets its 404 page (portable).
+        folders = {category}
+        if any(view.in_place and view.country for view in views):
+            folders.add(f"{category}/country")
+        self.context.setdefault("PAGE_FOLDERS", set()).update(folders)
 
     def places(self, views):
         """[(country code, name, [city groups])], by country name then city."""
@@ -392,6 +403,21 @@ class EventsGenerator(Generator):
         for view in sorted(self.views, key=lambda v: v.data.slug):
             self.write_ics(view.ics_url, [view], name, gettext)
         self.write_ics(f"{category}/calendar.ics", sorted(self.views, key=by_start), name, gettext)
+        self.write_category_feeds(writer)
+
+    def write_category_feeds(self, writer):
+        """The events category's feeds, as Pelican writes every other category's."""
+        entry = STATE.slot("events_category", dict).get(self.settings["DEFAULT_LANG"])
+        if entry is None:
+            return
+        category, articles = entry
+        for kind in ("ATOM", "RSS"):
+            pattern = self.settings.get(f"CATEGORY_FEED_{kind}")
+            if pattern:
+                url = self.settings.get(f"CATEGORY_FEED_{kind}_URL", str(pattern))
+                writer.write_feed(articles, self.context, str(pattern).format(slug=category.slug),
+                                  url.format(slug=category.slug), feed_title=category.name,
+                                  **({"feed_type": "rss"} if kind == "RSS" else {}))
 
 
 def get_generators(pelican_obj):

@@ -6,6 +6,8 @@ import posixpath
 from jinja2 import pass_context
 from pelican import signals
 
+import sitecore
+from sitecore import STATE, plugin_config
 from sitecore.artefacts import artefacts
 
 logger = logging.getLogger(__name__)
@@ -22,7 +24,7 @@ DEFAULTS = {
 }
 
 
-class PublicKeyError(SystemExit):
+class PublicKeyError(sitecore.ConfigError):
     """INTEGRITY['public_key'] does not name a readable minisign public key.
 
     A SystemExit: the build stops with the message and status 1, no traceback.
@@ -33,11 +35,21 @@ class PublicKeyError(SystemExit):
 
 
 def config(settings):
-    raw = settings.get("INTEGRITY", {})
-    for key in raw:
-        if key not in DEFAULTS:
-            logger.error("integrity: unknown INTEGRITY key %r", key)
-    return {**DEFAULTS, **raw}
+    return plugin_config(settings, "INTEGRITY", DEFAULTS)
+
+
+class _Key:
+    key = None
+    read = False
+
+
+def public_key(conf):
+    """The configured key, read once per build."""
+    this = STATE.slot("integrity", _Key)
+    if not this.read:
+        this.key = read_public_key(conf["public_key"]) if conf["public_key"] else None
+        this.read = True
+    return this.key
 
 
 def read_public_key(path):
@@ -62,7 +74,7 @@ def root_file(context, name):
 
 def add_to_context(generator):
     conf = config(generator.settings)
-    key = read_public_key(conf["public_key"]) if conf["public_key"] else None
+    key = public_key(conf)
     names = artefacts(generator.settings)
     generator.context["INTEGRITY"] = {
         **conf,
@@ -76,4 +88,5 @@ def add_to_context(generator):
 
 
 def register():
+    sitecore.connect()
     signals.generator_init.connect(add_to_context)

@@ -9,7 +9,8 @@ import segno
 from pelican import signals
 from pelican.generators import Generator
 
-from buildinfo import is_main_site
+import sitecore
+from sitecore import STATE, Problem, collect, is_main_site, plugin_config
 from sitecore.artefacts import MIRRORS_FILE_KEYS
 from .data import MirrorListError, load_mirrors
 
@@ -39,24 +40,18 @@ BC_TYPES = {
 }
 
 
-class State:
-    """The mirror list of the running build; reset when a build starts."""
+class MirrorList:
+    """The mirror list of the running build (a slot of the build state)."""
 
     def __init__(self):
-        self.mirrors = None
+        self.mirrors = None  # None: not read yet in this build
         self.main_domain = ""
         self.qr = {}
-
-
-STATE = State()
+        self.problems = []
 
 
 def config(settings):
-    user = settings.get("MIRRORS", {})
-    for key in user:
-        if key not in DEFAULTS:
-            logger.error("mirrors: unknown MIRRORS key %r", key)
-    return {**DEFAULTS, **user}
+    return plugin_config(settings, "MIRRORS", DEFAULTS)
 
 
 def list_path(settings):
@@ -75,29 +70,28 @@ def qr_svg(url, scale):
                                                               svgclass="qr", lineclass=None, title=url, omitsize=True)
 
 
-def load(settings):
-    """Read and check the mirror list once per build (main site)."""
-    from content_checks import Problem, report
+def loaded(settings):
+    """This build's MirrorList, read and checked on first use."""
+    this = STATE.slot("mirrors", MirrorList)
+    if this.mirrors is None:
+        path = list_path(settings)
+        try:
+            mirror_list = load_mirrors(path)
+        except MirrorListError as exc:
+            shown = display_path(settings, path)
+            this.problems = [Problem(shown, line, message) for line, message in exc.problems]
+            this.mirrors = []
+            return this
+        this.mirrors = mirror_list.mirrors
+        this.main_domain = mirror_list.main_domain
+        scale = config(settings)["qr_scale"]
+        this.qr = {mirror.url: qr_svg(mirror.url, scale) for mirror in this.mirrors}
+    return this
 
-    STATE.__init__()
-    path = list_path(settings)
-    try:
-        mirror_list = load_mirrors(path)
-    except MirrorListError as exc:
-        shown = display_path(settings, path)
-        report([Problem(shown, line, message) for line, message in exc.problems])
-        return
-    STATE.mirrors = mirror_list.mirrors
-    STATE.main_domain = mirror_list.main_domain
-    scale = config(settings)["qr_scale"]
-    STATE.qr = {mirror.url: qr_svg(mirror.url, scale) for mirror in STATE.mirrors}
 
-
-def initialized(pelican_obj):
-    settings = pelican_obj.settings
-    config(settings)
-    if is_main_site(settings) or STATE.mirrors is None:
-        load(settings)
+def mirror_list_problems(settings):
+    """sitecore.collect receiver: the list's mistakes, with every other content problem."""
+    return loaded(settings).problems
 
 
 def ordered(mirrors):
@@ -106,16 +100,14 @@ def ordered(mirrors):
 
 
 def add_to_context(generator):
-    if STATE.mirrors is None:
-        # `pelican -r` runs again without `initialized`: read the list anew.
-        load(generator.settings)
+    this = loaded(generator.settings)
     conf = config(generator.settings)
-    mirrors = ordered(STATE.mirrors or [])
+    mirrors = ordered(this.mirrors)
     generator.context["MIRRORS"] = mirrors
     generator.context["MIRRORS_FOOTER"] = mirrors[: conf["footer_count"]]
     generator.context["MIRRORS_PAGE"] = conf["page"]
     generator.context["MIRRORS_JSON"] = conf["json"]
-    generator.context["MIRROR_QR"] = STATE.qr
+    generator.context["MIRROR_QR"] = this.qr
 
 
 def stamp(date):
@@ -180,8 +172,8 @@ class MirrorsGenerator(Generator):
             page_name="mirrors",
         )
         if is_main_site(self.settings):
-            mirrors = STATE.mirrors or []
-            write_json(os.path.join(self.output_path, conf["json"]), mirror_sites(mirrors, STATE.main_domain))
+            this = loaded(self.settings)
+            write_json(os.path.join(self.output_path, conf["json"]), mirror_sites(this.mirrors, this.main_domain))
             write_json(os.path.join(self.output_path, conf["trace"]), trace(self.settings))
 
 
@@ -189,15 +181,8 @@ def get_generators(pelican_obj):
     return MirrorsGenerator
 
 
-def finalized(pelican_obj):
-    # Sub-sites finish inside the main site's run; forget the list once the
-    # whole build is done, so that the next build in this process reads it anew.
-    if is_main_site(pelican_obj.settings):
-        STATE.__init__()
-
-
 def register():
-    signals.initialized.connect(initialized)
-    signals.finalized.connect(finalized)
+    sitecore.connect()
+    collect.connect(mirror_list_problems)
     signals.generator_init.connect(add_to_context)
     signals.get_generators.connect(get_generators)

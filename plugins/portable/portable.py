@@ -167,8 +167,13 @@ class NotFoundPages(Generator):
         if "404" not in self.settings.get("DIRECT_TEMPLATES", []):
             return
         template = self.get_template("404")
-        folders = sorted({posixpath.dirname(category.save_as) for category, _ in self.context.get("categories", [])
-                          if category.save_as})
+        # Every folder that gets a page: listings, items, and the folders
+        # other generators declare (events: its index and country pages).
+        saved = [category.save_as for category, _ in self.context.get("categories", [])]
+        saved += [item.save_as for item in (*self.context.get("articles", []), *self.context.get("pages", []))]
+        folders = {posixpath.dirname(path) for path in saved if path}
+        folders |= set(self.context.get("PAGE_FOLDERS", ()))
+        folders = sorted(folders)
         for folder in folders:
             if not folder:
                 continue
