@@ -325,3 +325,49 @@ def test_events_folder_has_its_404_page_and_feed(published):
         assert pages, code
         for href in pages:
             assert (published / prefix / "feeds" / href).resolve().is_file(), (code, href)
+
+
+# ------------------------------------------------------------ both cores
+
+def test_parallel_build_writes_the_same_bytes_as_one_process(tmp_path):
+    """Rendering in worker processes and two writing processes change nothing."""
+    content = FIXTURES / "multilang" / "content"
+    serial = build_into(tmp_path, "serial", content, 'SITECORE = {"workers": 1}\n')
+    parallel = build_into(tmp_path, "parallel", content, 'SITECORE = {"workers": 2, "parallel_from": 1}\n')
+    assert_same_tree(filecmp.dircmp(serial.output, parallel.output))
+    assert len(list(parallel.output.rglob("*.html"))) > 40
+
+
+def test_parallel_rendering_still_converts_each_file_at_most_twice(tmp_path):
+    content = FIXTURES / "multilang" / "content"
+    output = tmp_path / "output"
+    conf = write_settings(tmp_path, content, output, 'SITECORE = {"workers": 2, "parallel_from": 1}\n')
+    result = subprocess.run([sys.executable, "-m", "pelican", str(content), "-s", str(conf), "-o", str(output),
+                             "--debug"], capture_output=True, text=True, env={"COLUMNS": "400", "PATH": "/usr/bin:/bin"})
+    assert result.returncode == 0, result.stdout + result.stderr
+    conversions, files = map(int, re.findall(r"sitecore: (\d+) Markdown conversions? for (\d+) files?",
+                                             result.stdout)[-1])
+    sources = list(content.rglob("*.md"))
+    assert files == len(sources)
+    assert conversions == len(sources) + sum(1 for p in sources if "Summary:" in p.read_text(encoding="utf-8"))
+
+
+def test_a_failure_in_the_second_writing_process_fails_the_build(tmp_path):
+    """The child writes every other language's sub-site; its error must stop the build."""
+    import shutil
+
+    theme = tmp_path / "theme"
+    shutil.copytree(ROOT / "theme", theme)
+    child_lang = list(pelicanconf.I18N_SUBSITES)[0]
+    article = theme / "templates" / "article.html"
+    # Fails only when the page is written, only in that language's sub-site.
+    article.write_text(article.read_text(encoding="utf-8").replace(
+        "{% block content %}", f'{{% block content %}}{{% if DEFAULT_LANG == "{child_lang}" %}}'
+                               '{{ no_such_thing.attribute }}{% endif %}', 1), encoding="utf-8")
+    assert "no_such_thing" in article.read_text(encoding="utf-8")
+    result = build_site(tmp_path, FIXTURES / "multilang" / "content",
+                        f'THEME = {str(theme)!r}\nSITECORE = {{"workers": 2}}\n')
+    assert result.returncode == 1, result.log
+    assert "no_such_thing" in result.log
+    line = next(line for line in result.log.splitlines() if "sitecore: writing the sub-sites" in line)
+    assert child_lang in line and "failed" in line, line

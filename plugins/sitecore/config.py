@@ -27,6 +27,8 @@ CORE_DEFAULTS = {
     # Processes that write the language sub-sites: 1 writes them one after
     # the other; 0 (auto) uses 2 where the machine has two cores and fork.
     "workers": 0,
+    # Convert in worker processes only from this many files to convert.
+    "parallel_from": 64,
 }
 
 

@@ -86,9 +86,7 @@ def fork_writers(pelican_obj):
     pid = os.fork()
     state.in_child = pid == 0
     state.owned = child_languages if state.in_child else set(languages) - child_languages
-    if state.in_child:
-        _after_fork_in_child()
-    else:
+    if not state.in_child:
         state.child = pid
         atexit.register(_stop_child, pid)
     for language, generators in state.generators.items():
@@ -103,9 +101,14 @@ def fork_writers(pelican_obj):
 def _after_fork_in_child():
     # Threads do not survive a fork, and a lock one of them held stays held:
     # Pelican's console (rich) may have been mid-refresh in its status thread.
+    # (The logging module renews its own handlers' locks the same way.)
     from pelican.log import console
 
     console._lock = threading.RLock()
+
+
+if hasattr(os, "register_at_fork"):
+    os.register_at_fork(after_in_child=_after_fork_in_child)
 
 
 def _stop_child(pid):

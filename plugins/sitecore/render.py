@@ -182,31 +182,89 @@ def _key(path):
     return real, stat.st_mtime_ns, stat.st_size
 
 
+def _ready(settings):
+    store = memo()
+    if store.reader is None:
+        store.reader = ReusingMarkdownReader(settings)
+        store.fingerprint = fingerprint(store.reader)
+        load_cache(store, settings)
+    return store
+
+
+def _lookup(store, path):
+    """(key, digest, raw bytes, Rendered or None) of a file, from this build or the cache."""
+    key = _key(path)
+    found = store.items.get(key)
+    if found is not None:
+        return key, None, None, found
+    with open(key[0], "rb") as handle:
+        raw = handle.read()
+    digest = hashlib.sha256(raw).hexdigest()
+    found = store.disk.get(digest)
+    if found is not None:
+        store.from_cache += 1
+        store.items[key] = store.used[digest] = found
+    return key, digest, raw, found
+
+
 def rendered(path, settings):
     """The Rendered of the Markdown file at ``path`` (converted once per build,
     and not at all when the previous build's cache has the same bytes)."""
-    store = memo()
-    key = _key(path)
-    found = store.items.get(key)
+    store = _ready(settings)
+    key, digest, raw, found = _lookup(store, path)
     if found is None:
-        if store.reader is None:
-            store.reader = ReusingMarkdownReader(settings)
-            store.fingerprint = fingerprint(store.reader)
-            load_cache(store, settings)
-        with open(key[0], "rb") as handle:
-            raw = handle.read()
-        digest = hashlib.sha256(raw).hexdigest()
-        found = store.disk.get(digest)
-        if found is not None:
-            store.from_cache += 1
-        else:
-            try:
-                content, metadata = store.reader.read_text(path, decode(raw, path))
-            except RecursionError as exc:
-                raise RenderError(path, "the text is nested too deeply for Markdown to render") from exc
-            found = Rendered(content, metadata)
-        store.items[key] = store.used[digest] = found
+        try:
+            content, metadata = store.reader.read_text(path, decode(raw, path))
+        except RecursionError as exc:
+            raise RenderError(path, "the text is nested too deeply for Markdown to render") from exc
+        found = store.items[key] = store.used[digest] = Rendered(content, metadata)
     return found
+
+
+def _render_in_worker(job):
+    """Pool worker (forked: it has the parent's reader): one file's rendering,
+    or None when the parent must render it itself (an error to report there,
+    or metadata bound to settings objects that do not survive a pickle)."""
+    path, text = job
+    reader = memo().reader
+    before = reader.conversions
+    try:
+        content, metadata = reader.read_text(path, text)
+    except Exception:  # noqa: BLE001 - the parent renders it again and reports
+        return path, None, 0
+    if not cacheable(metadata):
+        return path, None, 0
+    return path, (content, metadata), reader.conversions - before
+
+
+def prerender(settings, paths, processes):
+    """Render every file of ``paths`` not yet rendered, on ``processes`` cores.
+
+    Files in the render cache are taken from it; the rest are converted in
+    forked worker processes when there are enough of them.  A file a worker
+    cannot render is rendered here, so that its error is reported as usual.
+    """
+    import multiprocessing
+
+    store = _ready(settings)
+    todo = {}
+    for path in paths:
+        key, digest, raw, found = _lookup(store, path)
+        if found is None:
+            try:
+                todo[path] = (key, digest, decode(raw, path))
+            except RenderError:
+                continue  # content_checks reports the encoding
+    # Below SITECORE["parallel_from"] files, starting workers costs more than it saves.
+    if processes < 2 or len(todo) < max(1, config(settings)["parallel_from"]) or not hasattr(os, "fork"):
+        return
+    jobs = [(path, text) for path, (_key_, _digest, text) in todo.items()]
+    with multiprocessing.get_context("fork").Pool(processes) as pool:
+        for path, result, conversions in pool.imap_unordered(_render_in_worker, jobs, chunksize=16):
+            if result is not None:
+                key, digest, _text = todo[path]
+                store.items[key] = store.used[digest] = Rendered(*result)
+                store.reader.conversions += conversions
 
 
 class SharedMarkdownReader(MarkdownReader):

@@ -57,11 +57,16 @@ def _run_started(pelican_obj):
     # fresh state, then each plugin's per-build set-up, then every content
     # rule of every plugin, reported at once before anything is read.
     if is_main_site(pelican_obj.settings):
+        from .model import content_model
+        from .parallel import workers
         from .problems import validate
+        from .render import prerender
 
+        settings = pelican_obj.settings
         STATE.reset()
         build_started.send(pelican_obj)
-        validate(pelican_obj.settings)
+        prerender(settings, [source.abs_path for source in content_model(settings).sources], workers(settings))
+        validate(settings)
 
 
 def _finished(pelican_obj):
