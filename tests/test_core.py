@@ -371,3 +371,25 @@ def test_a_failure_in_the_second_writing_process_fails_the_build(tmp_path):
     assert "no_such_thing" in result.log
     line = next(line for line in result.log.splitlines() if "sitecore: writing the sub-sites" in line)
     assert child_lang in line and "failed" in line, line
+
+
+def test_cached_checks_still_see_a_removed_link_target(tmp_path):
+    """Per-file problems are kept between builds; a change elsewhere that
+    breaks a file (its link target removed) is still reported."""
+    import shutil
+
+    content = tmp_path / "content"
+    shutil.copytree(FIXTURES / "multilang" / "content", content)
+    (content / "statements" / "linker.en.md").write_text(
+        "Title: Linker\nSlug: linker\nLang: en\nDate: 2024-01-02\n\nSee [the target]({filename}target.en.md).\n",
+        encoding="utf-8")
+    (content / "statements" / "target.en.md").write_text(
+        "Title: Target\nSlug: target\nLang: en\nDate: 2024-01-01\n\nText.\n", encoding="utf-8")
+    cache = tmp_path / "kept-cache"
+    build_into(tmp_path, "first", content, cache=cache)
+    (content / "statements" / "target.en.md").unlink()
+    folder = tmp_path / "second"
+    folder.mkdir()
+    result = build_site(folder, content, f"CACHE_PATH = {str(cache)!r}\n")
+    assert result.returncode == 1, result.log
+    assert "content/statements/linker.en.md:6: {filename}target.en.md does not exist" in result.log

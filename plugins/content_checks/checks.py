@@ -19,6 +19,12 @@ from sitecore.model import (
 from sitecore.model import MAX_BYTES  # noqa: F401  (the default of CONTENT_CHECKS['max_bytes'])
 from sitecore.problems import Problem
 
+import sitecore.model
+
+# Modules besides this one whose code decides the rules' results: the cache
+# of per-file problems (plugin.py) is keyed by their source.
+RULE_MODULES = (sitecore.model,)
+
 logger = logging.getLogger(__name__)
 
 SCHEME_RE = re.compile(r"^([A-Za-z][A-Za-z0-9+.-]*):")
@@ -367,19 +373,28 @@ def check_originals(sources, settings):
         )
 
 
-def check_all(settings, model=None):
+def source_problems(source, settings):
+    """The problems the per-file rules find in one Source."""
+    return [Problem(source.path, line, message) for rule in RULES for line, message in rule(source, settings)]
+
+
+def check_all(settings, model=None, results=None):
     """Every problem of the content, as a list of Problems.
 
     ``model`` is the build's ContentModel; without one the content is read
-    afresh (a test, or a caller outside a build).
+    afresh (a test, or a caller outside a build).  ``results``, a
+    sitecore.cache.FileResults, serves per-file problems of unchanged files.
     """
     if model is None:
         model = ContentModel(settings)
     sources = model.sources
     problems = list(model.problems)
     for source in sources:
-        for rule in RULES:
-            problems.extend(Problem(source.path, line, message) for line, message in rule(source, settings))
+        if results is None:
+            problems.extend(source_problems(source, settings))
+        else:
+            key = (source.abs_path, source.path, source.text)
+            problems.extend(results.get(key, lambda source=source: source_problems(source, settings)))
     problems.extend(check_duplicates(sources))
     problems.extend(check_sections(sources))
     problems.extend(check_originals(sources, settings))

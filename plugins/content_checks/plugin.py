@@ -1,8 +1,13 @@
 import logging
+import os
+
+import pelican
 
 import sitecore
 from sitecore import collect, content_model, plugin_config
+from sitecore.cache import FileResults, code_digest, tree_listing
 
+from . import checks
 from .checks import KNOWN_FIELDS, KNOWN_PREFIXES, MAX_BYTES, check_all
 
 logger = logging.getLogger(__name__)
@@ -28,9 +33,26 @@ def content_rules(settings):
     the same signal; the core reports them all at once, before anything is
     read or written.
     """
-    if not config(settings)["enabled"]:
+    conf = config(settings)
+    if not conf["enabled"]:
         return []
-    return check_all(settings, content_model(settings))
+    results = FileResults("content_checks", settings, rules_context(settings, conf))
+    problems = check_all(settings, content_model(settings), results)
+    results.save()
+    return problems
+
+
+def rules_context(settings, conf):
+    """Everything besides a file's own text that the per-file rules read."""
+    templates = os.path.join(settings.get("THEME", ""), "templates")
+    return (
+        code_digest(checks, *checks.RULE_MODULES), pelican.__version__,
+        repr(sorted(conf.items())),
+        repr(sorted(settings["LANGUAGES"])), settings["DEFAULT_LANG"], settings["FILENAME_METADATA"],
+        os.path.abspath(settings["PATH"]),
+        tree_listing(settings["PATH"]),
+        tree_listing(templates) if os.path.isdir(templates) else "",
+    )
 
 
 def register():
