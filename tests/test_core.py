@@ -393,3 +393,31 @@ def test_cached_checks_still_see_a_removed_link_target(tmp_path):
     result = build_site(folder, content, f"CACHE_PATH = {str(cache)!r}\n")
     assert result.returncode == 1, result.log
     assert "content/statements/linker.en.md:6: {filename}target.en.md does not exist" in result.log
+
+
+def test_rebuild_after_a_template_or_catalog_change_equals_a_cold_build(tmp_path):
+    """Compiled templates and rendered Markdown are kept between builds;
+    neither may hide an edited template or catalog."""
+    import shutil
+
+    content = FIXTURES / "multilang" / "content"
+    theme, translations = tmp_path / "theme", tmp_path / "translations"
+    shutil.copytree(ROOT / "theme", theme)
+    shutil.copytree(ROOT / "translations", translations, ignore=shutil.ignore_patterns("*.mo"))
+    settings = f"THEME = {str(theme)!r}\nTRANSLATIONS_PATH = {str(translations)!r}\n"
+    cache = tmp_path / "kept-cache"
+    first = build_into(tmp_path, "first", content, settings, cache=cache)
+    base = theme / "templates" / "base.html"
+    base.write_text(base.read_text(encoding="utf-8").replace("</main>", "</main>\n<p>Template edited.</p>", 1),
+                    encoding="utf-8")
+    catalog = translations / "de_DE" / "LC_MESSAGES" / "messages.po"
+    text = catalog.read_text(encoding="utf-8")
+    assert 'msgid "Skip to content"\nmsgstr "' in text
+    catalog.write_text(text.replace('msgid "Skip to content"\nmsgstr "', 'msgid "Skip to content"\nmsgstr "Neu: ', 1),
+                       encoding="utf-8")
+    warm = build_into(tmp_path, "warm", content, settings, cache=cache)
+    cold = build_into(tmp_path, "cold", content, settings)
+    assert_same_tree(filecmp.dircmp(warm.output, cold.output))
+    assert "Template edited." in (warm.output / "index.html").read_text(encoding="utf-8")
+    assert "Neu: " in (warm.output / "de" / "index.html").read_text(encoding="utf-8")
+    assert not same_tree(first.output, warm.output)

@@ -1,11 +1,15 @@
-"""Templates compiled once per process, not once per generator and language.
+"""Templates compiled once, not once per generator, language and build.
 
 Pelican gives every generator its own Jinja environment, and i18n-subsites
 starts one Pelican per language, so each template was compiled about
-twenty-five times a build.  Every environment gets this bytecode cache:
-Jinja keys it by template name and a checksum of the source, so an edited
-template is compiled afresh and nothing stale is ever served.
+twenty-five times a build.  Every environment gets this bytecode cache: in
+memory for the running build, and in CACHE_PATH for the next one.  Jinja
+keys it by template name and a checksum of the source (a bucket whose
+checksum differs is compiled afresh), so an edited template is never served
+stale.
 """
+
+import os
 
 from jinja2 import BytecodeCache
 
@@ -13,14 +17,31 @@ from jinja2 import BytecodeCache
 class SharedBytecodeCache(BytecodeCache):
     def __init__(self):
         self._code = {}
+        self.directory = None
+
+    def _file(self, bucket):
+        return os.path.join(self.directory, bucket.key + ".cache") if self.directory else None
 
     def load_bytecode(self, bucket):
         code = self._code.get(bucket.key)
+        if code is None and self._file(bucket):
+            try:
+                with open(self._file(bucket), "rb") as handle:
+                    code = handle.read()
+            except OSError:
+                return
         if code is not None:
             bucket.bytecode_from_string(code)
 
     def dump_bytecode(self, bucket):
-        self._code[bucket.key] = bucket.bytecode_to_string()
+        code = self._code[bucket.key] = bucket.bytecode_to_string()
+        path = self._file(bucket)
+        if path:
+            os.makedirs(self.directory, exist_ok=True)
+            temporary = f"{path}.{os.getpid()}.tmp"
+            with open(temporary, "wb") as handle:
+                handle.write(code)
+            os.replace(temporary, path)
 
     def clear(self):
         self._code.clear()
@@ -32,5 +53,13 @@ CACHE = SharedBytecodeCache()
 def share_compiled_templates(generator):
     """generator_init receiver."""
     env = getattr(generator, "env", None)
-    if env is not None and env.bytecode_cache is None:
-        env.bytecode_cache = CACHE
+    if env is None or env.bytecode_cache is not None:
+        return
+    from .state import is_main_site
+
+    # One folder for the whole build: the main site's cache (each sub-site
+    # has its own CACHE_PATH, and the main site's generators come first).
+    cache_path = generator.settings.get("CACHE_PATH")
+    if is_main_site(generator.settings):
+        CACHE.directory = os.path.join(cache_path, "sitecore", "jinja") if cache_path else None
+    env.bytecode_cache = CACHE
