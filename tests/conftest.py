@@ -15,6 +15,40 @@ from bs4 import BeautifulSoup
 ROOT = Path(__file__).resolve().parent.parent
 FIXTURES = Path(__file__).resolve().parent / "fixtures"
 
+sys.path.insert(0, str(ROOT))
+import pelicanconf  # noqa: E402  (the project's settings: the one language table)
+
+
+# ------------------------------------------------------------ language table
+
+def languages():
+    """The codes of the language table, in its order."""
+    return list(pelicanconf.LANGUAGES)
+
+
+def language_folders():
+    """Output folder of each language of the table ("" for the main site, else "<code>/")."""
+    return {code: "" if code == pelicanconf.DEFAULT_LANG else code + "/" for code in pelicanconf.LANGUAGES}
+
+
+def other_languages():
+    """The codes of the table except the default language (the sub-sites)."""
+    return [code for code in pelicanconf.LANGUAGES if code != pelicanconf.DEFAULT_LANG]
+
+
+def bcp47(code):
+    """The tag of a language of the table, as in <html lang> and hreflang."""
+    return pelicanconf.LANGUAGES[code]["bcp47"]
+
+
+def language_of(relpath):
+    """The language whose output folder holds `relpath` (an output-relative path)."""
+    first = relpath.split("/", 1)[0] + "/"
+    for code, folder in language_folders().items():
+        if folder and folder == first:
+            return code
+    return pelicanconf.DEFAULT_LANG
+
 
 class Build:
     """The result of one Pelican run: exit status, log text, output folder."""
