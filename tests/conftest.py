@@ -50,6 +50,49 @@ def language_of(relpath):
     return pelicanconf.DEFAULT_LANG
 
 
+def metadata(path):
+    """The metadata lines of a Markdown content file, {lowercase key: value} (continuations not joined)."""
+    fields = {}
+    for line in Path(path).read_text(encoding="utf-8-sig").splitlines():
+        if not line.strip():
+            break
+        key, _, value = line.partition(":")
+        fields[key.strip().lower()] = value.strip()
+    return fields
+
+
+def content_versions(content=ROOT / "content"):
+    """{(folder, slug): {lang: metadata}} of every Markdown file of the content's sections
+    (ARTICLE_PATHS and PAGE_PATHS), drafts left out; slug and language from the metadata, else
+    from the `<slug>.<lang>.md` name."""
+    found = {}
+    for folder in (*pelicanconf.ARTICLE_PATHS, *pelicanconf.PAGE_PATHS):
+        for path in sorted((Path(content) / folder).glob("*.md")):
+            fields = metadata(path)
+            if fields.get("status") == "draft":
+                continue
+            name_slug, _, name_lang = path.stem.partition(".")
+            versions = found.setdefault((folder, fields.get("slug", name_slug)), {})
+            versions[fields.get("lang", name_lang)] = fields
+    return found
+
+
+def mirrors_setting(key):
+    """One key of the project's MIRRORS setting, its default when the project leaves it out."""
+    from mirrors.plugin import DEFAULTS  # pelicanconf put plugins/ on sys.path
+
+    return {**DEFAULTS, **pelicanconf.MIRRORS}[key]
+
+
+def real_mirrors():
+    """The mirrors of the real list (content/, MIRRORS["file"]), official ones first, each group in
+    the file's order, as the site shows them; loading fails on any problem of the list."""
+    from mirrors.data import load_mirrors
+
+    listed = load_mirrors(str(ROOT / "content" / mirrors_setting("file")))
+    return sorted(listed.mirrors, key=lambda mirror: not mirror.official)
+
+
 class Build:
     """The result of one Pelican run: exit status, log text, output folder."""
 
