@@ -27,8 +27,9 @@ def pieces():
 
 
 def listings():
-    """The home page and one listing per article section, in every language."""
-    return ["index.html", *(f"{section}/index.html" for section in pelicanconf.ARTICLE_PATHS)]
+    """The home page and the listing of each article section that has content."""
+    sections = {folder for folder, _slug in content_versions()}
+    return ["index.html", *(f"{section}/index.html" for section in pelicanconf.ARTICLE_PATHS if section in sections)]
 
 
 @pytest.fixture
