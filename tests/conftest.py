@@ -15,6 +15,83 @@ from bs4 import BeautifulSoup
 ROOT = Path(__file__).resolve().parent.parent
 FIXTURES = Path(__file__).resolve().parent / "fixtures"
 
+sys.path.insert(0, str(ROOT))
+import pelicanconf  # noqa: E402  (the project's settings: the one language table)
+
+
+# ------------------------------------------------------------ language table
+
+def languages():
+    """The codes of the language table, in its order."""
+    return list(pelicanconf.LANGUAGES)
+
+
+def language_folders():
+    """Output folder of each language of the table ("" for the main site, else "<code>/")."""
+    return {code: "" if code == pelicanconf.DEFAULT_LANG else code + "/" for code in pelicanconf.LANGUAGES}
+
+
+def other_languages():
+    """The codes of the table except the default language (the sub-sites)."""
+    return [code for code in pelicanconf.LANGUAGES if code != pelicanconf.DEFAULT_LANG]
+
+
+def bcp47(code):
+    """The tag of a language of the table, as in <html lang> and hreflang."""
+    return pelicanconf.LANGUAGES[code]["bcp47"]
+
+
+def language_of(relpath):
+    """The language whose output folder holds `relpath` (an output-relative path)."""
+    first = relpath.split("/", 1)[0] + "/"
+    for code, folder in language_folders().items():
+        if folder and folder == first:
+            return code
+    return pelicanconf.DEFAULT_LANG
+
+
+def metadata(path):
+    """The metadata lines of a Markdown content file, {lowercase key: value} (continuations not joined)."""
+    fields = {}
+    for line in Path(path).read_text(encoding="utf-8-sig").splitlines():
+        if not line.strip():
+            break
+        key, _, value = line.partition(":")
+        fields[key.strip().lower()] = value.strip()
+    return fields
+
+
+def content_versions(content=ROOT / "content"):
+    """{(folder, slug): {lang: metadata}} of every Markdown file of the content's sections
+    (ARTICLE_PATHS and PAGE_PATHS), drafts left out; slug and language from the metadata, else
+    from the `<slug>.<lang>.md` name."""
+    found = {}
+    for folder in (*pelicanconf.ARTICLE_PATHS, *pelicanconf.PAGE_PATHS):
+        for path in sorted((Path(content) / folder).glob("*.md")):
+            fields = metadata(path)
+            if fields.get("status") == "draft":
+                continue
+            name_slug, _, name_lang = path.stem.partition(".")
+            versions = found.setdefault((folder, fields.get("slug", name_slug)), {})
+            versions[fields.get("lang", name_lang)] = fields
+    return found
+
+
+def mirrors_setting(key):
+    """One key of the project's MIRRORS setting, its default when the project leaves it out."""
+    from mirrors.plugin import DEFAULTS  # pelicanconf put plugins/ on sys.path
+
+    return {**DEFAULTS, **pelicanconf.MIRRORS}[key]
+
+
+def real_mirrors():
+    """The mirrors of the real list (content/, MIRRORS["file"]), official ones first, each group in
+    the file's order, as the site shows them; loading fails on any problem of the list."""
+    from mirrors.data import load_mirrors
+
+    listed = load_mirrors(str(ROOT / "content" / mirrors_setting("file")))
+    return sorted(listed.mirrors, key=lambda mirror: not mirror.official)
+
 
 class Build:
     """The result of one Pelican run: exit status, log text, output folder."""

@@ -19,7 +19,7 @@ from urllib.request import urlopen
 import pytest
 from bs4 import BeautifulSoup
 
-from conftest import ROOT
+from conftest import ROOT, bcp47, content_versions, language_folders, pelicanconf
 
 CHROMIUM = "/usr/bin/chromium"
 CHROMIUM_ARGS = ["--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run",
@@ -28,14 +28,30 @@ PREFIX = "/mirror/a/b/"
 TYPES = {".html": "text/html; charset=utf-8", ".css": "text/css; charset=utf-8", ".svg": "image/svg+xml",
          ".xml": "application/atom+xml", ".json": "application/json", ".zip": "application/zip",
          ".gz": "application/gzip"}
-SAMPLE = ["index.html", "verify.html", "copies.html", "statements/index.html",
-          "statements/campaign-launch.html", "events/launch-meeting.html", "404.html", "statements/404.html"]
+
+
+def pieces():
+    """Output path of every piece of the real content, by section: {folder: [path]}."""
+    found = {}
+    for folder, slug in sorted(content_versions()):
+        page = f"{slug}.html" if folder in pelicanconf.PAGE_PATHS else f"{folder}/{slug}.html"
+        found.setdefault(folder, []).append(page)
+    return found
+
+
+def sample():
+    """Pages to open in every language: home, 404, verify and copies pages, and for each article
+    section with content its listing, its 404 page and its first piece."""
+    pages = ["index.html", "404.html",
+             *(f"{pelicanconf.INTEGRITY[name]}.html" for name in ("verify_page", "copies_page"))]
+    for section, paths in pieces().items():
+        if section in pelicanconf.ARTICLE_PATHS:
+            pages += [f"{section}/index.html", f"{section}/404.html", paths[0]]
+    return pages
 
 
 def languages():
-    import pelicanconf
-
-    return [("" if code == pelicanconf.DEFAULT_LANG else code + "/") for code in pelicanconf.LANGUAGES]
+    return list(language_folders().values())
 
 
 class MirrorHandler(BaseHTTPRequestHandler):
@@ -156,7 +172,9 @@ def html_pages(folder):
 def test_every_page_under_a_deep_sub_path(browser, server, published):
     page, watcher = open_page(browser, server)
     pages = html_pages(published)
-    assert len(pages) >= 18 * len(languages())  # 13 pages and listings + 5 not-found pages each
+    every_piece = [path for paths in pieces().values() for path in paths]
+    missing = [prefix + rel for prefix in languages() for rel in sample() + every_piece if prefix + rel not in pages]
+    assert missing == []
     for rel in pages:
         watcher.page = rel
         response = page.goto(server + rel, wait_until="load")
@@ -171,7 +189,7 @@ def test_missing_page_deep_in_a_language_folder_gets_a_working_404(browser, serv
     watcher.page, watcher.expect_404 = url, url
     response = page.goto(url, wait_until="load")
     assert response.status == 404
-    assert page.locator("html").get_attribute("lang") == "de-DE"
+    assert page.locator("html").get_attribute("lang") == bcp47("de")
     assert page.evaluate("document.styleSheets.length") == 1
     links = page.evaluate("Array.from(document.querySelectorAll('a[href]'), a => a.href)")
     page.close()
@@ -207,7 +225,7 @@ def test_sample_of_every_language_from_file_url(browser, published):
     base = published.resolve().as_uri() + "/"
     page, watcher = open_page(browser, base)
     for prefix in languages():
-        for rel in SAMPLE:
+        for rel in sample():
             watcher.page = prefix + rel
             page.goto(base + prefix + rel, wait_until="load")
             assert page.locator("main").count() == 1, prefix + rel

@@ -18,7 +18,7 @@ from pathlib import Path
 import pytest
 import yaml
 
-from conftest import ROOT, build_site
+from conftest import ROOT, build_site, real_mirrors
 
 sys.path.insert(0, str(ROOT))
 from sitetools.precompress import gzip_bytes  # noqa: E402
@@ -168,12 +168,38 @@ def test_missing_public_key_is_a_clear_error(tmp_path):
     assert "no minisign public key at" in result.stderr and "Traceback" not in result.stderr
 
 
-def test_real_list_has_no_mirror_and_passes(tmp_path):
-    result = subprocess.run([sys.executable, "-m", "invoke", "check-mirrors", "--json", str(tmp_path / "r.json")],
-                            cwd=ROOT, capture_output=True, text=True)
+def test_an_empty_list_passes(tmp_path):
+    empty = tmp_path / "m.yml"
+    empty.write_text("mirrors: []\n", encoding="utf-8")
+    result, report = check(tmp_path, empty, ROOT / "keys" / "minisign.pub")
     assert result.returncode == 0, result.stderr
     assert result.stdout.strip() == "no mirrors listed"
-    assert json.loads((tmp_path / "r.json").read_text())["mirrors"] == []
+    assert report["mirrors"] == []
+
+
+NOWHERE = "http://127.0.0.1:9"  # the discard port: nothing listens
+
+
+def test_the_real_list_is_read_and_every_mirror_reported(tmp_path):
+    """Without --mirrors, check-mirrors reads the project's list and reports each of its mirrors.
+
+    Every HTTP(S) request goes to a proxy where nothing listens, onion and ipfs addresses get no
+    proxy or gateway: no request leaves the machine, and every mirror is unreachable."""
+    mirrors = real_mirrors()
+    proxies = {name: NOWHERE for name in ("http_proxy", "https_proxy", "HTTP_PROXY", "HTTPS_PROXY")}
+    result = subprocess.run([sys.executable, "-m", "invoke", "check-mirrors", "--json", str(tmp_path / "r.json"),
+                             "--timeout", "2"], cwd=ROOT, capture_output=True, text=True,
+                            env={**os.environ, **proxies, "no_proxy": "", "NO_PROXY": ""})
+    assert "Traceback" not in result.stderr
+    report = json.loads((tmp_path / "r.json").read_text())["mirrors"]
+    assert sorted(entry["url"] for entry in report) == sorted(mirror.url for mirror in mirrors)
+    assert {entry["status"] for entry in report} <= {"unreachable"}
+    lines = result.stdout.splitlines()
+    if mirrors:
+        assert len(lines) == 1 + len(mirrors), result.stdout  # the table's heading, one line per mirror
+    else:
+        assert lines == ["no mirrors listed"]
+    assert result.returncode == (1 if any(mirror.official for mirror in mirrors) else 0), result.stderr
 
 
 def test_bad_mirror_list_is_a_clear_error(tmp_path):

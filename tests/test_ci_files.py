@@ -9,6 +9,9 @@ import yaml
 
 from conftest import ROOT
 
+sys.path.insert(0, str(ROOT))
+from sitetools import deploy as deploytools  # noqa: E402
+
 INVOKE = re.compile(r"(?:^|[\s;&|(])(?:\S*/)?invoke\s+([a-z][a-z0-9-]*)")
 
 
@@ -72,3 +75,24 @@ def test_gitlab_pipeline(tasks):
 
 def test_pattern_finds_tasks():
     assert invoked({"run": ".venv/bin/invoke deploy --target x && invoke check-mirrors"}) == ["deploy", "check-mirrors"]
+
+
+def secrets_named(targets):
+    """The environment variables the targets read their secrets and addresses from (*_env settings)."""
+    return {value for conf in targets.values() for key, value in conf.items() if key.endswith("_env") and value}
+
+
+def test_secrets_named_reads_every_env_setting():
+    targets = {"a": {"kind": "git-pages", "remote_env": "PAGES", "branch": "pages"},
+               "b": {"kind": "rsync", "dest": "/srv", "ssh_key_env": "KEY", "known_hosts_env": None}}
+    assert secrets_named(targets) == {"PAGES", "KEY"}
+
+
+def test_github_deploy_step_gets_every_variable_the_targets_name():
+    """A target whose secret the workflow does not pass fails in CI only: every *_env of
+    deploy/targets.yml is in the deploy step's environment (GitLab passes every CI/CD variable)."""
+    steps = load(".github/workflows/site.yml")["jobs"]["deploy"]["steps"]
+    [step] = [step for step in steps if "invoke deploy" in step.get("run", "")]
+    passed = set(step.get("env", {}))
+    named = secrets_named(deploytools.load_targets(ROOT / "deploy" / "targets.yml"))
+    assert named <= passed, f"add to the deploy step's env: {sorted(named - passed)}"

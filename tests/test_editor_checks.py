@@ -11,7 +11,7 @@ import sys
 
 import pytest
 
-from conftest import FIXTURES, ROOT
+from conftest import FIXTURES, ROOT, languages
 
 sys.path.insert(0, str(ROOT / "plugins"))
 from content_checks.checks import check_all  # noqa: E402
@@ -72,8 +72,8 @@ CASES = {
         "content/statements/.hidden.md:1: missing Date; add a line such as `Date: 2021-06-09`",
         "content/statements/.hidden.md:1: missing Title; add a line such as `Title: Campaign launch` at the top "
         "of the file, before the first blank line",
-        "content/statements/.hidden.md:1: no language; add a line `Lang: <code>` (one of en, zh-hant, zh-hans, "
-        "de, es) or name the file <slug>.<lang>.md",
+        "content/statements/.hidden.md:1: no language; add a line `Lang: <code>` "
+        f"(one of {', '.join(languages())}) or name the file <slug>.<lang>.md",
         "content/statements/.hidden.md:1: no slug; add a line `Slug: my-slug` or name the file <slug>.<lang>.md",
     ],
     "unknown-field": [f"{S}:5: unknown field 'category'; the fields are Title, Slug, Lang, Date, Modified, Summary, "

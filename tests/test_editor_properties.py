@@ -13,7 +13,7 @@ from pathlib import Path
 
 from hypothesis import HealthCheck, event, given, settings, strategies as st
 
-from conftest import ROOT, write_settings
+from conftest import ROOT, languages, write_settings
 
 sys.path.insert(0, str(ROOT / "plugins"))
 from content_checks.checks import Problem, check_all  # noqa: E402
@@ -70,7 +70,7 @@ def plausible_file(draw, fragments=fragments):
     """A file with the right fields and random text: it should usually pass and build."""
     section = draw(st.sampled_from(SECTIONS))
     slug = draw(st.from_regex(r"[a-z0-9]{1,8}(-[a-z0-9]{1,5})?", fullmatch=True))
-    lang = draw(st.sampled_from(["en", "zh-hant", "zh-hans", "de", "es"]))
+    lang = draw(st.sampled_from(languages()))
     title = draw(safe_text.filter(lambda t: t.strip()))
     meta = [f"Title: {title}", f"Date: {draw(st.sampled_from(['2024-06-04', '2021-06-09 19:00', '2024-02-29']))}"]
     if draw(st.booleans()):

@@ -9,16 +9,20 @@ is fixed with SOURCE_DATE_EPOCH.
 
 import datetime
 import json
+import re
 import zoneinfo
 
 import icalendar
 import pytest
 
-from conftest import assert_no_dangling_links, FIXTURES, ROOT, build_site, internal_links, resolve
+from babel.dates import format_date
+
+from conftest import (FIXTURES, ROOT, assert_no_dangling_links, build_site, content_versions, internal_links,
+                      language_folders, pelicanconf, resolve)
 
 EPOCH = "1772323200"  # 2026-03-01T00:00:00Z
 LATER = "1798761600"  # 2027-01-01T00:00:00Z: every fixture event is past
-PREFIXES = ["", "zh-hant/", "zh-hans/", "de/", "es/"]
+PREFIXES = list(language_folders().values())
 UPCOMING = ["night-vigil", "la-rally", "online-teachin", "hk-forum", "postponed-talk"]
 PAST = ["berlin-letters", "toronto-talk"]
 UTC = datetime.timezone.utc
@@ -365,7 +369,7 @@ BAD = [
     "original, content/events/moved.en.md; a translation keeps the original's Event-start "
     "(leave the line out to inherit it)",
     # Not an event problem: reported in the same run.
-    "content/statements/hello.md:3: unknown Lang 'fr'",
+    "content/statements/hello.md:3: unknown Lang 'xx'",
 ]
 
 
@@ -432,18 +436,61 @@ def test_missing_end_warns_and_assumes_two_hours(build, tmp_path):
     assert event.decoded("DTEND") - event.decoded("DTSTART") == datetime.timedelta(hours=2)
 
 
-@pytest.mark.parametrize("prefix", PREFIXES)
-def test_launch_meeting_is_past_in_every_language(real_site, prefix):
+# ---------------------------------------------------------------- the real events
+
+def real_events():
+    """{slug: fields} of every event of the real content, from the version the others inherit from
+    (the first language of the table that has the slug), with the start and end as aware datetimes."""
+    events = {}
+    for (folder, slug), by_lang in content_versions().items():
+        if folder != "events":
+            continue
+        fields = by_lang[next(code for code in pelicanconf.LANGUAGES if code in by_lang)]
+        tz = zoneinfo.ZoneInfo(fields["event-timezone"])
+        start = datetime.datetime.fromisoformat(fields["event-start"]).replace(tzinfo=tz)
+        if "event-end" in fields:
+            end_text = fields["event-end"]
+            if len(end_text) <= 5:  # HH:MM on the start's day
+                end_text = f"{start:%Y-%m-%d} {end_text}"
+            end = datetime.datetime.fromisoformat(end_text).replace(tzinfo=tz)
+        else:  # elapsed time, 2 hours by default
+            length = fields.get("event-duration", "2h")
+            parts = {unit: int(n) for n, unit in re.findall(r"(\d+)\s*(d|h|m)", length)}
+            delta = datetime.timedelta(days=parts.get("d", 0), hours=parts.get("h", 0), minutes=parts.get("m", 0))
+            end = (start.astimezone(UTC) + delta).astimezone(tz)
+        place = bool(fields.get("event-city") or fields.get("event-country"))
+        moved = fields.get("event-status") == "moved-online"
+        online = bool(fields.get("event-online")) or moved or not place
+        mode = "Mixed" if online and place and not moved else "Online" if online else "Offline"
+        events[slug] = {**fields, "start": start, "end": end, "mode": mode}
+    return events
+
+
+def test_real_content_has_events():
+    assert real_events(), "the rules below need at least one event in content/events/"
+
+
+@pytest.mark.parametrize("code, prefix", sorted(language_folders().items()))
+def test_every_real_event_is_listed_and_timed_in_every_language(real_site, code, prefix):
+    """Upcoming or past by the build's time; the same instant in the page, its JSON-LD and its calendar."""
+    built = datetime.datetime.fromtimestamp(json.loads((real_site.output / "trace.json").read_text())["epoch"], UTC)
+    events = real_events()
     page = real_site.html(prefix + "events/index.html")
-    assert slugs(section(page, "past")) == ["launch-meeting"]
-    assert section(page, "upcoming").find("li") is None
-    (event,) = read_ics(real_site, prefix + "events/launch-meeting.ics").walk("VEVENT")
-    assert event.decoded("DTSTART").astimezone(UTC) == datetime.datetime(2021, 6, 9, 18, 0, tzinfo=UTC)
-    data = jsonld(real_site, prefix + "events/launch-meeting.html")
-    assert data["startDate"] == "2021-06-09T19:00:00+01:00"
-    assert data["eventAttendanceMode"] == "https://schema.org/OnlineEventAttendanceMode"
-
-
-def test_launch_meeting_date_in_chinese(real_site):
-    local = real_site.html("zh-hant/events/launch-meeting.html").find("dd", class_="when-local")
-    assert local.time.text.startswith("2021年6月9日星期三")
+    upcoming = sorted((e["start"].astimezone(UTC), slug) for slug, e in events.items() if e["end"] > built)
+    past = sorted(((e["start"].astimezone(UTC), slug) for slug, e in events.items() if e["end"] <= built),
+                  reverse=True)
+    assert slugs(section(page, "upcoming")) == [slug for _start, slug in upcoming]
+    assert slugs(section(page, "past")) == [slug for _start, slug in past]
+    locale = pelicanconf.LANGUAGES[code]["locale"]
+    for slug, event in events.items():
+        (vevent,) = read_ics(real_site, f"{prefix}events/{slug}.ics").walk("VEVENT")
+        assert vevent.decoded("DTSTART").astimezone(UTC) == event["start"].astimezone(UTC), slug
+        assert vevent.decoded("DTEND").astimezone(UTC) == event["end"].astimezone(UTC), slug
+        data = jsonld(real_site, f"{prefix}events/{slug}.html")
+        assert data["startDate"] == event["start"].isoformat(), slug
+        assert data["endDate"] == event["end"].isoformat(), slug
+        assert data["eventAttendanceMode"] == f"https://schema.org/{event['mode']}EventAttendanceMode", slug
+        local = real_site.html(f"{prefix}events/{slug}.html").find("dd", class_="when-local")
+        assert local.time["datetime"] == event["start"].isoformat(), slug
+        # The date at the event, written out in the page's language.
+        assert local.time.text.startswith(format_date(event["start"].date(), "full", locale=locale)), slug

@@ -11,7 +11,8 @@ import zipfile
 
 import pytest
 
-from conftest import PUBLISH_COMMIT, PUBLISH_EPOCH, ROOT, run_invoke
+from conftest import (PUBLISH_COMMIT, PUBLISH_EPOCH, ROOT, language_folders, mirrors_setting, pelicanconf,
+                      real_mirrors, run_invoke)
 
 SUMS_LINE = re.compile(r"^SHA256 \((.+)\) = ([0-9a-f]{64})$")
 NOT_SITE = {"manifest.json", "SHA256SUMS", "SHA256SUMS.minisig", "site.zip", "site.tar.gz"}
@@ -215,8 +216,12 @@ def test_verify_page_shows_the_public_key_and_links_the_bundles_in_every_languag
     from bs4 import BeautifulSoup
 
     key = (ROOT / "keys" / "minisign.pub").read_text(encoding="utf-8").strip()
-    for prefix in ["", "zh-hant/", "zh-hans/", "de/", "es/"]:
-        page = BeautifulSoup((published / prefix / "verify.html").read_text(encoding="utf-8"), "html.parser")
+    # verify and copies (issue 4), the first mirrors of the real list and the mirrors page (issue 5).
+    mirrors = {mirror.url for mirror in real_mirrors()[:mirrors_setting("footer_count")]}
+    pages = {f"./{pelicanconf.INTEGRITY[name]}.html" for name in ("verify_page", "copies_page")}
+    verify_page = f"{pelicanconf.INTEGRITY['verify_page']}.html"
+    for prefix in language_folders().values():
+        page = BeautifulSoup((published / prefix / verify_page).read_text(encoding="utf-8"), "html.parser")
         assert page.find("pre", class_="public-key").text.strip() == key, prefix
         hrefs = {a["href"] for a in page.find_all("a", href=True)}
         root = "../" if prefix else ""
@@ -224,8 +229,7 @@ def test_verify_page_shows_the_public_key_and_links_the_bundles_in_every_languag
             assert f"./{root}{name}" in hrefs or f"{root}{name}" in hrefs, (prefix, name, hrefs)
         footer = page.find("footer")
         assert "0123456789" in footer.text
-        # verify and copies (issue 4) and the mirror list (issue 5); the real list names no mirror yet.
-        assert {a["href"] for a in footer.find_all("a")} == {"./verify.html", "./copies.html", "./mirrors.html"}, prefix
+        assert {a["href"] for a in footer.find_all("a")} == pages | mirrors | {"./" + mirrors_setting("page")}, prefix
 
 
 def test_a_missing_public_key_stops_the_build_with_a_clear_message(build, tmp_path):

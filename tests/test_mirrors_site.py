@@ -2,16 +2,12 @@
 
 import json
 import subprocess
-import sys
 
 import pytest
 
-from conftest import ROOT, build_site
+from conftest import ROOT, bcp47, build_site, language_folders, language_of, pelicanconf, real_mirrors
 
-sys.path.insert(0, str(ROOT))
-import pelicanconf  # noqa: E402
-
-PREFIXES = ["" if code == pelicanconf.DEFAULT_LANG else code + "/" for code in pelicanconf.LANGUAGES]
+PREFIXES = list(language_folders().values())
 EPOCH = 1717500000  # 2024-06-04T11:20:00Z
 OFFICIAL = "https://mirror.example.org/solidarity/"
 ONION = "http://exampleonionaddressexampleonionaddressexampleonionadd.onion/"
@@ -40,7 +36,7 @@ def test_mirrors_page_lists_every_mirror_with_a_qr_code(site, prefix):
         assert not svg.find_all(style=True)  # the pages' CSP forbids inline styles
     assert page.select_one("main a[href$='mirrors.json']") is not None
     html = page.find("html")
-    assert html["lang"] == pelicanconf.LANGUAGES[(prefix or "en/")[:-1]]["bcp47"]
+    assert html["lang"] == bcp47(language_of(prefix + "mirrors.html"))
 
 
 def test_qr_codes_differ_per_mirror(site):
@@ -99,16 +95,35 @@ def test_trace_file_names_the_build(site):
     assert not (site.output / "de" / "trace.json").exists()
 
 
-def test_real_site_lists_no_invented_mirror(real_site):
+def test_real_site_shows_exactly_the_real_list(real_site):
+    """Every mirror of content/mirrors.yml, and no other, on the mirrors page of every language
+    (with its QR code) and in mirrors.json; "none listed yet", translated, while the list is empty."""
     result = real_site
-    assert json.loads((result.output / "mirrors.json").read_text()) == {"version": "2.0", "sites": []}
-    for prefix in PREFIXES:
+    mirrors = real_mirrors()
+    urls = [mirror.url for mirror in mirrors]
+    doc = json.loads((result.output / "mirrors.json").read_text())
+    assert doc["version"] == "2.0"
+    alternatives = [alt for entry in doc["sites"] for alt in entry["available_alternatives"]]
+    assert sorted(alt["url"] for alt in alternatives) == sorted(urls)
+    for alt in alternatives:
+        mirror = next(m for m in mirrors if m.url == alt["url"])
+        assert (alt["kind"], alt["official"]) == (mirror.kind, mirror.official), alt
+        assert alt["created_at"] == f"{mirror.added:%Y-%m-%d} 00:00:00.000000", alt
+    assert len(doc["sites"]) == (1 if mirrors else 0)
+    default = result.html("mirrors.html")
+    for code, prefix in language_folders().items():
         page = result.html(prefix + "mirrors.html")
-        assert page.select("li.mirror") == []
-        assert page.select_one("main p.no-mirrors").text.strip()
-    english = result.html("mirrors.html").select_one("main p.no-mirrors").text
-    german = result.html("de/mirrors.html").select_one("main p.no-mirrors").text
-    assert english != german  # translated
+        items = page.select("main li.mirror")
+        assert [item.select_one(".mirror-url a")["href"] for item in items] == urls, prefix
+        for item in items:
+            assert item.select_one("svg.qr path") is not None, prefix
+        empty = page.select_one("main p.no-mirrors")
+        if mirrors:
+            assert empty is None, prefix
+        else:
+            assert empty.text.strip(), prefix
+            if code != pelicanconf.DEFAULT_LANG:
+                assert empty.text != default.select_one("main p.no-mirrors").text, f"{prefix}: not translated"
 
 
 def test_bad_mirror_list_reports_every_problem(build):

@@ -1,18 +1,16 @@
-"""Five sub-sites from one fixture: switcher, hreflang, lang/dir, fallbacks, dates."""
+"""Every sub-site of the language table from one fixture: switcher, hreflang, lang/dir, fallbacks, dates.
+
+The fixture has versions in en, zh-hant, de and es; every other language
+of the table gets the fallback copies.
+"""
 
 import posixpath
 
 import pytest
 
-from conftest import assert_no_dangling_links, internal_links, resolve
+from conftest import assert_no_dangling_links, bcp47, language_folders, language_of, pelicanconf, resolve
 
-LANGS = {
-    "en": ("", "en-GB"),
-    "zh-hant": ("zh-hant/", "zh-Hant-HK"),
-    "zh-hans": ("zh-hans/", "zh-Hans-CN"),
-    "de": ("de/", "de-DE"),
-    "es": ("es/", "es-ES"),
-}
+FOLDERS = language_folders()
 
 
 @pytest.fixture(scope="module")
@@ -24,18 +22,17 @@ def site(tmp_path_factory):
     return result
 
 
-def lang_of_file(relpath):
-    first = relpath.split("/")[0]
-    return first if first in LANGS and first != "en" else "en"
-
-
 def test_html_lang_and_dir_on_every_page(site):
     pages = site.files()
     assert len(pages) > 40
     for relpath in pages:
         html = site.html(relpath).html
-        assert html["lang"] == LANGS[lang_of_file(relpath)][1], relpath
-        assert html["dir"] == "ltr", relpath
+        code = language_of(relpath)
+        assert html["lang"] == bcp47(code), relpath
+        assert html["dir"] == pelicanconf.LANGUAGES[code]["dir"], relpath
+    # Every language of the table has its sub-site.
+    for code, folder in FOLDERS.items():
+        assert folder + "index.html" in pages, code
 
 
 def switcher(site, relpath):
@@ -45,15 +42,18 @@ def switcher(site, relpath):
 
 def test_switcher_links_reach_the_translated_page(site):
     links = switcher(site, "de/statements/alpha.html")
-    assert links == {
-        "en-GB": "statements/alpha.html",
-        "zh-Hant-HK": "zh-hant/statements/alpha.html",
+    # A language without a translation (es, and any other of the table): that language's home.
+    expected = {bcp47(code): folder + "index.html" for code, folder in FOLDERS.items()}
+    expected.update({
+        bcp47("en"): "statements/alpha.html",
+        bcp47("zh-hant"): "zh-hant/statements/alpha.html",
         # No zh-hans file: the version converted from zh-hant by zh_convert
         # (issue 6) counts as the zh-hans version.
-        "zh-Hans-CN": "zh-hans/statements/alpha.html",
-        "de-DE": "de/statements/alpha.html",
-        "es-ES": "es/index.html",  # no translation: that language's home
-    }
+        bcp47("zh-hans"): "zh-hans/statements/alpha.html",
+        bcp47("de"): "de/statements/alpha.html",
+    })
+    assert links == expected
+    assert links[bcp47("es")] == "es/index.html"
     # The native versions are the real translations, in their own language.
     assert site.html("zh-hant/statements/alpha.html").h1.text == "甲聲明"
     assert site.html("statements/alpha.html").h1.text == "Alpha statement"
@@ -61,15 +61,14 @@ def test_switcher_links_reach_the_translated_page(site):
 
 def test_switcher_without_translation_goes_to_that_language_home(site):
     links = switcher(site, "es/statements/delta.html")
-    assert links["es-ES"] == "es/statements/delta.html"
-    assert links["en-GB"] == "index.html"
-    assert links["de-DE"] == "de/index.html"
+    expected = {bcp47(code): folder + "index.html" for code, folder in FOLDERS.items()}
+    expected[bcp47("es")] = "es/statements/delta.html"
+    assert links == expected
 
 
 def test_switcher_on_listing_keeps_the_listing(site):
     links = switcher(site, "zh-hant/statements/index.html")
-    assert links["de-DE"] == "de/statements/index.html"
-    assert links["en-GB"] == "statements/index.html"
+    assert links == {bcp47(code): folder + "statements/index.html" for code, folder in FOLDERS.items()}
 
 
 def hreflang_set(site, relpath):
@@ -79,9 +78,9 @@ def hreflang_set(site, relpath):
 
 def test_hreflang_complete_and_reciprocal(site):
     native = {
-        "en-GB": "statements/alpha.html",
-        "de-DE": "de/statements/alpha.html",
-        "zh-Hant-HK": "zh-hant/statements/alpha.html",
+        bcp47("en"): "statements/alpha.html",
+        bcp47("de"): "de/statements/alpha.html",
+        bcp47("zh-hant"): "zh-hant/statements/alpha.html",
     }
     for relpath in native.values():
         assert hreflang_set(site, relpath) == native, relpath
@@ -89,15 +88,15 @@ def test_hreflang_complete_and_reciprocal(site):
 
 def test_hreflang_on_listings_lists_every_language(site):
     alternates = hreflang_set(site, "de/index.html")
-    assert alternates == {tag: prefix + "index.html" for prefix, tag in LANGS.values()}
+    assert alternates == {bcp47(code): folder + "index.html" for code, folder in FOLDERS.items()}
 
 
 def test_missing_translation_notice_and_original(site):
     page = site.html("de/statements/beta.html")
     article = page.find("article")
-    assert article["lang"] == "en-GB"
+    assert article["lang"] == bcp47("en")
     notice = article.find("aside", class_="notice")
-    assert notice["lang"] == "de-DE"
+    assert notice["lang"] == bcp47("de")
     assert "noch nicht ins Deutsche übersetzt" in notice.text
     assert "Englisch" in notice.text
     original = notice.find("a")
@@ -108,9 +107,9 @@ def test_missing_translation_notice_and_original(site):
 def test_missing_translation_notice_for_non_english_original(site):
     page = site.html("background/gamma.html")
     article = page.find("article")
-    assert article["lang"] == "zh-Hant-HK"
+    assert article["lang"] == bcp47("zh-hant")
     notice = article.find("aside", class_="notice")
-    assert notice["lang"] == "en-GB"
+    assert notice["lang"] == bcp47("en")
     assert "Chinese (Traditional)" in notice.text
     assert resolve("background/gamma.html", notice.a["href"]) == "zh-hant/background/gamma.html"
 
@@ -120,7 +119,7 @@ def test_untranslated_items_listed_with_their_language(site):
     items = {li.a.text: li for li in listing.select("ul.item-list > li")}
     assert set(items) == {"Alpha-Erklärung", "Beta statement", "Declaración delta"}
     assert "(Englisch)" in items["Beta statement"].text
-    assert items["Beta statement"].a["lang"] == "en-GB"
+    assert items["Beta statement"].a["lang"] == bcp47("en")
     assert "(Spanisch)" in items["Declaración delta"].text
 
 
@@ -132,7 +131,7 @@ def test_translated_items_are_not_marked(site):
 
 
 def test_one_copy_per_slug_in_each_language(site):
-    for prefix, _tag in LANGS.values():
+    for prefix in FOLDERS.values():
         listing = site.html(prefix + "statements/index.html")
         slugs = [posixpath.basename(a["href"]) for a in listing.select("ul.item-list > li > a")]
         assert sorted(slugs) == ["alpha.html", "beta.html", "delta.html"], prefix

@@ -6,7 +6,7 @@ import sys
 
 import pytest
 
-from conftest import FIXTURES, ROOT, build_site, resolve
+from conftest import FIXTURES, ROOT, bcp47, build_site, content_versions, languages, other_languages, resolve
 
 sys.path.insert(0, str(ROOT / "plugins"))
 from pelican.settings import read_settings  # noqa: E402
@@ -35,13 +35,15 @@ def statuses(data, slug):
     return {lang: entry["status"] for lang, entry in piece["languages"].items()}
 
 
+def expected(**found):
+    """Every language of the table: "missing", except those given (zh_hant for zh-hant)."""
+    return {code: found.get(code.replace("-", "_"), "missing") for code in languages()}
+
+
 def test_status_finds_translated_outdated_missing_converted(status):
-    assert statuses(status, "one") == {"en": "original", "de": "translated", "es": "outdated",
-                                       "zh-hant": "missing", "zh-hans": "missing"}
-    assert statuses(status, "hk") == {"zh-hant": "original", "zh-hans": "converted", "en": "missing",
-                                      "de": "missing", "es": "missing"}
-    assert statuses(status, "two") == {"zh-hans": "original", "zh-hant": "converted", "en": "missing",
-                                       "de": "missing", "es": "missing"}
+    assert statuses(status, "one") == expected(en="original", de="translated", es="outdated")
+    assert statuses(status, "hk") == expected(zh_hant="original", zh_hans="converted")
+    assert statuses(status, "two") == expected(zh_hans="original", zh_hant="converted")
     assert status["converted"] == [
         {"section": "background", "slug": "hk", "lang": "zh-hans", "from": "zh-hant"},
         {"section": "statements", "slug": "two", "lang": "zh-hant", "from": "zh-hans"},
@@ -57,12 +59,12 @@ def test_status_text_report(status):
 
 def test_catalog_counts(status, tmp_path):
     counts = status["catalogs"]
-    assert set(counts) == {"zh-hant", "zh-hans", "de", "es"}
+    assert set(counts) == set(other_languages())
     assert all(c["untranslated"] == 0 and c["fuzzy"] == 0 and c["messages"] > 20 for c in counts.values())
     # A catalog with an untranslated and a fuzzy entry is counted as such.
     root = tmp_path / "translations"
     for code, entry in fixture_settings()["LANGUAGES"].items():
-        if code == "en":
+        if code not in other_languages():
             continue
         folder = root / entry["locale"] / "LC_MESSAGES"
         folder.mkdir(parents=True)
@@ -79,10 +81,21 @@ def test_catalog_counts(status, tmp_path):
 
 
 def test_real_content_translations_are_tracked():
+    """Every piece of the real content has one original; every other file of it is a tracked, up-to-date
+    translation; a language without a file is missing, or converted from the other Chinese script."""
     data = report(read_settings(str(ROOT / "pelicanconf.py")))
-    piece = next(p for p in data["pieces"] if p["slug"] == "campaign-launch")
-    assert {lang: e["status"] for lang, e in piece["languages"].items()} == {
-        "en": "original", "zh-hant": "translated", "zh-hans": "translated", "de": "translated", "es": "translated"}
+    files = {key: set(versions) for key, versions in content_versions().items()}
+    assert data["pieces"] and {(piece["section"], piece["slug"]) for piece in data["pieces"]} == set(files)
+    for piece in data["pieces"]:
+        found = {lang: entry["status"] for lang, entry in piece["languages"].items()}
+        assert set(found) == set(languages()), piece["slug"]
+        with_file = files[(piece["section"], piece["slug"])]
+        assert list(found.values()).count("original") == 1, (piece["slug"], found)
+        for lang, state in found.items():
+            if lang in with_file:
+                assert state in ("original", "translated"), (piece["slug"], lang, state)
+            else:
+                assert state in ("missing", "converted"), (piece["slug"], lang, state)
 
 
 def test_opencc_with_word_list():
@@ -119,7 +132,7 @@ def site(tmp_path_factory):
 
 def test_converted_page_has_simplified_text_and_notice(site):
     page = site.html("zh-hans/background/hk.html")
-    assert page.html["lang"] == "zh-Hans-CN"
+    assert page.html["lang"] == bcp47("zh-hans")
     article = page.find("article")
     assert not article.has_attr("lang")  # it is this language's version, not a fallback copy
     assert article.h1.text == "网上信息"
@@ -150,10 +163,10 @@ def test_converted_traditional_page(site):
 def test_switcher_leads_to_the_converted_version(site):
     nav = site.html("zh-hant/background/hk.html").find("nav", class_="languages")
     links = {a["hreflang"]: resolve("zh-hant/background/hk.html", a["href"]) for a in nav.find_all("a")}
-    assert links["zh-Hans-CN"] == "zh-hans/background/hk.html"
+    assert links[bcp47("zh-hans")] == "zh-hans/background/hk.html"
     # hreflang announces human versions only.
     head = site.html("zh-hant/background/hk.html").head
-    assert {link["hreflang"] for link in head.find_all("link", rel="alternate")} == {"zh-Hant-HK"}
+    assert {link["hreflang"] for link in head.find_all("link", rel="alternate")} == {bcp47("zh-hant")}
 
 
 def test_human_translation_wins(site, status):
@@ -168,7 +181,7 @@ def test_no_chinese_version_falls_back_without_conversion(site):
     # one.* has no Chinese version at all: the zh sites show the English fallback, not a conversion.
     page = site.html("zh-hans/statements/one.html")
     assert page.find("aside", class_="converted") is None
-    assert page.find("article")["lang"] == "en-GB"
+    assert page.find("article")["lang"] == bcp47("en")
 
 
 def test_outdated_translation_notice(site):
@@ -186,8 +199,9 @@ def test_status_page_and_json(site, status):
     assert data["pieces"] == json.loads(json.dumps(status["pieces"]))
     page = site.html("translations.html")
     rows = {row.th.text: [td.text for td in row.find_all("td")] for row in page.select("table.translation-status tbody tr")}
-    assert rows["statements/one"] == ["original", "missing", "missing", "translated", "outdated"]
-    assert rows["background/hk"][2] == "converted (from zh-hant)"
+    # One column per language of the table, in its order.
+    assert rows["statements/one"] == list(expected(en="original", de="translated", es="outdated").values())
+    assert rows["background/hk"][languages().index("zh-hans")] == "converted (from zh-hant)"
     assert "background/hk: zh-hans from zh-hant" in page.text
     # Each existing version is linked, and every link reaches a page.
     links = [resolve("translations.html", a["href"]) for a in page.select("table.translation-status a")]
