@@ -47,7 +47,7 @@ def rules_context(settings, conf):
     templates = os.path.join(settings.get("THEME", ""), "templates")
     return (
         code_digest(checks, *checks.RULE_MODULES), pelican.__version__,
-        repr(sorted(conf.items())),
+        repr(sorted(conf.items())), repr(settings["MARKDOWN"]), repr(sorted(settings["FORMATTED_FIELDS"])),
         repr(sorted(settings["LANGUAGES"])), settings["DEFAULT_LANG"], settings["FILENAME_METADATA"],
         os.path.abspath(settings["PATH"]),
         tree_listing(settings["PATH"]),
