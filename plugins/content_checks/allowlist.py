@@ -42,8 +42,8 @@ ALLOWED = {
     "img": frozenset({"src", "alt", "title", "width", "height"}),
     "table": frozenset(), "caption": frozenset(), "thead": frozenset(), "tbody": frozenset(), "tfoot": frozenset(),
     "tr": frozenset(),
-    # Markdown tables align columns with align="left|right|center" (pelicanconf.py
-    # asks for that instead of inline styles, which the pages' CSP blocks).
+    # Markdown tables align columns with align= (pelicanconf.py): no style
+    # attribute anywhere, the pages' CSP would block it anyway.
     "th": frozenset({"align", "colspan", "rowspan"}), "td": frozenset({"align", "colspan", "rowspan"}),
     "sup": frozenset({"id"}),  # footnote reference: <sup id="fnref:1">
     "abbr": frozenset({"title"}),
@@ -64,10 +64,11 @@ NUMBER_RE = re.compile(r"^[0-9]{1,4}$")
 VALUES = {
     # attribute -> (pattern of the allowed values, what they may be)
     ("code", "class"): (re.compile(r"^language-[A-Za-z0-9_+#.-]{1,40}$"), "language-NAME, as fenced code writes it"),
-    ("a", "class"): (re.compile(r"^footnote-(?:ref|backref)$"), "footnote-ref or footnote-backref, as footnotes write it"),
+    ("a", "class"): (re.compile(r"^footnote-(?:ref|backref)$"),
+                     "footnote-ref or footnote-backref, as footnotes write it"),
     ("div", "class"): (re.compile(r"^footnote$"), "footnote, as footnotes write it"),
-    ("th", "align"): (re.compile(r"^(?:left|right|center)$"), "left, right or center, as Markdown tables write it"),
-    ("td", "align"): (re.compile(r"^(?:left|right|center)$"), "left, right or center, as Markdown tables write it"),
+    ("th", "align"): (re.compile(r"^(?:left|right|center)$"), "left, right or center"),
+    ("td", "align"): (re.compile(r"^(?:left|right|center)$"), "left, right or center"),
     ("th", "colspan"): (NUMBER_RE, "a number"), ("th", "rowspan"): (NUMBER_RE, "a number"),
     ("td", "colspan"): (NUMBER_RE, "a number"), ("td", "rowspan"): (NUMBER_RE, "a number"),
     ("ol", "start"): (re.compile(r"^-?[0-9]{1,9}$"), "a number"),
@@ -123,7 +124,7 @@ REASONS = {
     "title": "the page has its own title; use the Title field",
 }
 ATTRIBUTE_REASONS = {
-    "style": "inline styles can load files from other hosts, and the pages' Content-Security-Policy blocks them",
+    "style": "inline styles can load files from other hosts, and the pages' security policy blocks them",
     "srcset": "it loads other image files; one image per picture, with src and {static}",
     "target": "links open in the same tab",
     "formaction": "the site has no forms",

@@ -165,15 +165,17 @@ def check_scan(lines, start):
         offset += len(line) + 1
     closers = [m.start() for m in re.finditer(">", text)]
     total = 0
+    worst = (0, 0)  # (cost, position) of the costliest tag
     for match in TAG_START_RE.finditer(text):
         position = match.start()
         following = bisect.bisect_left(closers, position)
-        total += (closers[following] if following < len(closers) else len(text)) - position
-        if total > MAX_TAG_SCAN:
-            line = numbers[bisect.bisect_right(starts, position) - 1]
-            yield line, ("too many HTML tags are left open for Markdown to render this file in reasonable time "
-                         "(from here on); close each <tag with >, or write &lt; for a < meant as text")
-            return
+        cost = (closers[following] if following < len(closers) else len(text)) - position
+        total += cost
+        worst = max(worst, (cost, -position))
+    if total > MAX_TAG_SCAN:
+        line = numbers[bisect.bisect_right(starts, -worst[1]) - 1]
+        yield line, ("too many HTML tags are left open for Markdown to render this file in reasonable time "
+                     "(the longest from here); close each <tag with >, or write &lt; for a < meant as text")
 
 
 def check(lines, start):
