@@ -9,6 +9,8 @@ from dataclasses import dataclass
 
 from pelican.utils import get_date
 
+from . import limits
+
 logger = logging.getLogger(__name__)
 
 BACKTICKS_RE = re.compile(r"`+")
@@ -495,8 +497,13 @@ def check_raw_html(source, settings):
                            "(the site runs no scripts); remove the attribute")
 
 
+def check_limits(source, settings):
+    """Lists and quotes nest at most limits.MAX_NESTING deep; brackets and tags are closed (limits.py)."""
+    yield from limits.check(lines_of(source.text), source.body_start)
+
+
 RULES = [check_title, check_lang, check_slug, check_date, check_fields, check_other_dates, check_status, check_template,
-         check_translation_of, check_internal_links, check_link_schemes, check_images, check_raw_html]
+         check_translation_of, check_internal_links, check_link_schemes, check_images, check_raw_html, check_limits]
 
 
 OTHER_READABLE = (".html", ".htm")
