@@ -55,7 +55,10 @@ I18N_GETTEXT_DOMAIN = "messages"
 READERS = {"rst": None}
 MARKDOWN = {
     "extension_configs": {
-        "markdown.extensions.extra": {},
+        # Tables align columns with align= rather than style="text-align: ...":
+        # the pages' CSP (style-src 'self') blocks inline styles, and content
+        # may carry no style at all (plugins/content_checks/allowlist.py).
+        "markdown.extensions.extra": {"tables": {"use_align_attribute": True}},
         "markdown.extensions.meta": {},
     },
     "output_format": "html5",

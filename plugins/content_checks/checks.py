@@ -6,10 +6,12 @@ import logging
 import os
 import re
 from dataclasses import dataclass
+from urllib.parse import unquote
 
 from pelican.utils import get_date
+from sitecore.render import RenderError, rendered
 
-from . import limits
+from . import allowlist, limits
 
 logger = logging.getLogger(__name__)
 
@@ -388,8 +390,6 @@ def resolve_internal(source, target, settings):
     target = target.split("#", 1)[0].split("?", 1)[0]
     if not target:
         return None
-    from urllib.parse import unquote
-
     target = unquote(target)
     if target.startswith("/"):
         path = os.path.join(settings["PATH"], target.lstrip("/"))
@@ -417,13 +417,17 @@ def check_internal_links(source, settings):
                 yield number, (f"{{filename}}{target} is not a page of the site; link files such as "
                                f"pictures and documents with {{static}}{target}")
             if found is None:
-                yield number, (
-                    f"{{{kind}}}{target} does not exist; the path is relative to this file's folder "
-                    f"(or to content/ when it starts with /): fix it, e.g. `{{{kind}}}../statements/other.en.md`"
-                    if kind == "filename" else
-                    f"{{{kind}}}{target} does not exist; the path is relative to this file's folder "
-                    f"(or to content/ when it starts with /): fix it or add the file"
-                )
+                yield number, missing_message(kind, target)
+
+
+def missing_message(kind, target):
+    return (
+        f"{{{kind}}}{target} does not exist; the path is relative to this file's folder "
+        f"(or to content/ when it starts with /): fix it, e.g. `{{{kind}}}../statements/other.en.md`"
+        if kind == "filename" else
+        f"{{{kind}}}{target} does not exist; the path is relative to this file's folder "
+        f"(or to content/ when it starts with /): fix it or add the file"
+    )
 
 
 def link_urls(line):
@@ -502,8 +506,98 @@ def check_limits(source, settings):
     yield from limits.check(lines_of(source.text), source.body_start)
 
 
+# The rules that read markup in the body: where one of them reported a line,
+# the allowlist adds nothing for it (the build fails anyway, and their
+# messages are more precise).
+SOURCE_MARKUP_RULES = (check_internal_links, check_link_schemes, check_images, check_raw_html)
+# Allowlist problems reported one by one per file; the rest are counted.
+MAX_FINDINGS = 100
+# Characters Pelican would copy unescaped from a file name into the page
+# when it replaces {static}: a quote would end the attribute.
+UNSAFE_NAME_RE = re.compile(r"[\"'<>&\\`\x00-\x1f\x7f]")
+
+
+def check_rendered_html(source, settings):
+    """What the reader's browser gets holds only allowlisted elements, attributes and URLs.
+
+    The body and the Summary, as Markdown rendered them (the build's own
+    conversion), are parsed as HTML5 and checked against allowlist.ALLOWED;
+    {static}/{filename}/{attach} targets must be files inside the content
+    folder.  Code blocks and code spans are text there, so they pass.
+    """
+    lines = lines_of(source.text)
+    if any(True for _ in limits.check(lines, source.body_start)):
+        return  # check_limits reported it; Markdown must not see this file
+    try:
+        result = rendered(source.abs_path, settings)
+    except RenderError as exc:
+        first = next((number for number, line in source.body_lines() if line.strip()), source.body_start)
+        yield first, (f"Markdown cannot render this file ({exc.message}: lists, quotes or "
+                       "<div markdown=\"1\"> blocks inside one another); flatten the text")
+        return
+    except (ValueError, TypeError, OverflowError) as exc:
+        # Pelican could not process a metadata field; the metadata rules name
+        # the field and the fix, and the body cannot be checked before it is.
+        others = (rule(source, settings) for rule in RULES if rule is not check_rendered_html)
+        if not any(True for found in others for _ in found):
+            yield 1, f"Pelican cannot read this file's fields ({exc}); check the values at the top of the file"
+        return
+    reported = {line for rule in SOURCE_MARKUP_RULES for line, _message in rule(source, settings)}
+    masked = dict(source.body_lines())
+    locator = allowlist.Locator(lines, source.body_start, masked)
+    body = allowlist.inspect(result.content)
+    for finding in body.findings[:MAX_FINDINGS]:
+        line = locator.line(finding)
+        if line not in reported:
+            yield line, finding.message
+    if len(body.findings) > MAX_FINDINGS:
+        # Locating each costs a search of the file; thousands are one mistake repeated.
+        yield line, (f"and {len(body.findings) - MAX_FINDINGS} more elements or attributes outside the allowlist "
+                     "after this line; fix the ones reported and check again")
+    for link in body.site_links[:MAX_FINDINGS]:
+        line = locator.line_of_text(link.value)
+        if line not in reported:
+            yield from ((line, message) for message in site_link_problems(source, link, settings))
+    summary = result.metadata.get("summary")
+    if isinstance(summary, str) and summary:
+        line = meta_line(source, "summary")
+        found = allowlist.inspect(summary)
+        for finding in found.findings:
+            yield line, f"in the Summary: {finding.message}"
+        for link in found.site_links:
+            yield from ((line, f"in the Summary: {message}") for message in site_link_problems(source, link, settings))
+
+
+def site_link_problems(source, link, settings):
+    """Messages for a {static}/{filename}/{attach} target: inside the content folder, existing, safe to copy."""
+    target = unquote(link.target.split("#", 1)[0].split("?", 1)[0])
+    if not target:
+        return
+    root = os.path.realpath(settings["PATH"])
+    if target.startswith("/"):
+        path = os.path.join(root, target.lstrip("/"))
+    else:
+        path = os.path.join(os.path.dirname(os.path.realpath(source.abs_path)), target)
+    real = os.path.realpath(path)
+    if os.path.commonpath([root, real]) != root:
+        yield (f"{{{link.kind}}}{allowlist.shown(link.target)} points outside the content folder; only files "
+               "under content/ can be linked: copy the file into content/ and link the copy")
+        return
+    if not os.path.isfile(real):
+        yield missing_message(link.kind, link.target)
+        return
+    if link.kind != "filename":
+        relative = os.path.relpath(real, root)
+        bad = UNSAFE_NAME_RE.search(relative)
+        if bad:
+            yield (f"{{{link.kind}}}{allowlist.shown(link.target)} names a file whose path contains "
+                   f"{allowlist.shown(bad.group())!r}, which would end up unescaped in the page; rename it "
+                   "(letters, digits, - _ . and /)")
+
+
 RULES = [check_title, check_lang, check_slug, check_date, check_fields, check_other_dates, check_status, check_template,
-         check_translation_of, check_internal_links, check_link_schemes, check_images, check_raw_html, check_limits]
+         check_translation_of, check_internal_links, check_link_schemes, check_images, check_raw_html, check_limits,
+         check_rendered_html]
 
 
 OTHER_READABLE = (".html", ".htm")
