@@ -603,27 +603,43 @@ RULES = [check_title, check_lang, check_slug, check_date, check_fields, check_ot
 OTHER_READABLE = (".html", ".htm")
 
 
-def content_files(settings, others=None):
+def content_files(settings, others=None, links=None):
     """Yield (absolute path, kind) for every Markdown file Pelican will read.
 
     Files Pelican would also read as content (HTML) are appended to `others`.
+    Symbolic links (to files or folders) are not followed: Pelican would
+    publish whatever they point to, inside the content folder or not; they
+    are appended to `links` as (path, "file" or "folder").
     """
     root = settings["PATH"]
     for kind, key in (("article", "ARTICLE_PATHS"), ("page", "PAGE_PATHS")):
         for sub in settings[key]:
             top = os.path.join(root, sub)
-            for folder, dirs, files in os.walk(top, followlinks=True):
+            if os.path.islink(top):
+                if links is not None:
+                    links.append((top, "folder"))
+                continue
+            for folder, dirs, files in os.walk(top):
                 # As Pelican: names matching IGNORE_FILES are skipped, nothing
                 # else (its default '**/.*' never matches a bare name, so
                 # dotfiles are read as content).
                 dirs[:] = sorted(d for d in dirs if not ignored(d, settings))
+                for name in [d for d in dirs if os.path.islink(os.path.join(folder, d))]:
+                    dirs.remove(name)
+                    if links is not None:
+                        links.append((os.path.join(folder, name), "folder"))
                 for name in sorted(files):
                     if ignored(name, settings):
                         continue
-                    if name.lower().endswith(MARKDOWN_EXTENSIONS):
-                        yield os.path.join(folder, name), kind
+                    path = os.path.join(folder, name)
+                    readable = name.lower().endswith(MARKDOWN_EXTENSIONS + OTHER_READABLE)
+                    if readable and os.path.islink(path):
+                        if links is not None:
+                            links.append((path, "file"))
+                    elif name.lower().endswith(MARKDOWN_EXTENSIONS):
+                        yield path, kind
                     elif others is not None and name.lower().endswith(OTHER_READABLE):
-                        others.append(os.path.join(folder, name))
+                        others.append(path)
 
 
 def ignored(name, settings):
@@ -643,6 +659,11 @@ def display_path(path, settings):
 def load(path, kind, settings):
     """Return (Source or None, problems) for one file."""
     shown = display_path(path, settings)
+    root = os.path.realpath(settings["PATH"])
+    if os.path.commonpath([root, os.path.realpath(path)]) != root:
+        return None, [Problem(shown, 1, (
+            "the file's real location is outside the content folder; move the file itself into the "
+            "content folder"))]
     limit = settings.get("CONTENT_CHECKS", {}).get("max_bytes", MAX_BYTES)
     try:
         size = os.path.getsize(path)
@@ -667,11 +688,16 @@ def load_all(settings):
     problems = []
     sources = []
     others = []
-    for path, kind in content_files(settings, others):
+    links = []
+    for path, kind in content_files(settings, others, links):
         source, load_problems = load(path, kind, settings)
         problems.extend(load_problems)
         if source is not None:
             sources.append(source)
+    for path, what in links:
+        problems.append(Problem(display_path(path, settings), 1, (
+            f"the {what} is a symbolic link (to {os.readlink(path)}); Pelican would publish whatever it points "
+            f"to, even outside the content folder: replace the link by the {what} itself")))
     for path in others:
         problems.append(Problem(display_path(path, settings), 1, (
             "only Markdown files are content here; rename it to .md and write it in Markdown, "
