@@ -416,3 +416,22 @@ def test_rebuild_after_a_template_or_catalog_change_equals_a_cold_build(tmp_path
     assert "Template edited." in (warm.output / "index.html").read_text(encoding="utf-8")
     assert "Neu: " in (warm.output / "de" / "index.html").read_text(encoding="utf-8")
     assert not same_tree(first.output, warm.output)
+
+
+def test_rules_run_in_the_workers_report_what_one_process_reports(tmp_path):
+    """The content rules run in the rendering workers (SITECORE parallel_from
+    1 forces them on a small folder): the same problems, the same lines."""
+    from content_checks.command import find_problems
+
+    content = tmp_path / "content"
+    (content / "statements").mkdir(parents=True)
+    hostile = sorted((FIXTURES / "allowlist" / "hostile").glob("*.md"))[:12]
+    for path in hostile:
+        text = re.sub(r"(?m)^Slug: s$", f"Slug: {path.stem}", path.read_text(encoding="utf-8"))
+        (content / "statements" / f"{path.stem}.en.md").write_text(text, encoding="utf-8")
+    serial = [str(p) for p in find_problems(settings_for(content))]
+    assert len({p.split(":")[0] for p in serial}) == len(hostile)
+    result = build_site(tmp_path, content, 'SITECORE = {"workers": 2, "parallel_from": 1}\n')
+    assert result.returncode == 1
+    reported = [line for line in result.log.splitlines() if line.startswith("content/")]
+    assert reported == serial

@@ -18,7 +18,7 @@ from sitecore.model import (
 )
 from sitecore.model import MAX_BYTES  # noqa: F401  (the default of CONTENT_CHECKS['max_bytes'])
 from sitecore.problems import Problem
-from sitecore.render import RenderError, rendered
+from sitecore.render import RenderError, per_file_result, rendered
 
 import sitecore.model
 
@@ -352,11 +352,11 @@ def check_rendered_html(source, settings):
     except (ValueError, TypeError, OverflowError) as exc:
         # Pelican could not process a metadata field; the metadata rules name
         # the field and the fix, and the body cannot be checked before it is.
-        others = (rule(source, settings) for rule in RULES if rule is not check_rendered_html)
+        others = (rule_results(rule, source, settings) for rule in RULES if rule is not check_rendered_html)
         if not any(True for found in others for _ in found):
             yield 1, f"Pelican cannot read this file's fields ({exc}); check the values at the top of the file"
         return
-    reported = {line for rule in SOURCE_MARKUP_RULES for line, _message in rule(source, settings)}
+    reported = {line for rule in SOURCE_MARKUP_RULES for line, _message in rule_results(rule, source, settings)}
     masked = dict(source.body_lines())
     locator = allowlist.Locator(lines, source.body_start, masked)
     body = allowlist.inspect(result.content)
@@ -476,9 +476,27 @@ def check_originals(sources, settings):
         )
 
 
+def rule_results(rule, source, settings):
+    """[(line, message)] of one rule over one Source, computed once
+    (the allowlist asks the source rules which lines they reported)."""
+    memo = source.__dict__.setdefault("_rule_results", {})
+    if rule not in memo:
+        memo[rule] = list(rule(source, settings))
+    return memo[rule]
+
+
 def source_problems(source, settings):
     """The problems the per-file rules find in one Source."""
-    return [Problem(source.path, line, message) for rule in RULES for line, message in rule(source, settings)]
+    return [Problem(source.path, line, message) for rule in RULES
+            for line, message in rule_results(rule, source, settings)]
+
+
+def source_problems_of(settings, source):
+    """sitecore.render.per_file receiver: this Source's problems, computed in
+    the worker that rendered it (check_all takes them from there)."""
+    if not settings.get("CONTENT_CHECKS", {}).get("enabled", True):
+        return None
+    return "content_checks", source_problems(source, settings)
 
 
 def check_all(settings, model=None, results=None):
@@ -493,11 +511,14 @@ def check_all(settings, model=None, results=None):
     sources = model.sources
     problems = list(model.problems)
     for source in sources:
+        def compute(source=source):
+            found = per_file_result("content_checks", source)
+            return found if found is not None else source_problems(source, settings)
+
         if results is None:
-            problems.extend(source_problems(source, settings))
+            problems.extend(compute())
         else:
-            key = (source.abs_path, source.path, source.text)
-            problems.extend(results.get(key, lambda source=source: source_problems(source, settings)))
+            problems.extend(results.get((source.abs_path, source.path, source.text), compute))
     problems.extend(check_duplicates(sources))
     problems.extend(check_sections(sources))
     problems.extend(check_originals(sources, settings))

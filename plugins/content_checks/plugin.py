@@ -6,6 +6,7 @@ import pelican
 import sitecore
 from sitecore import collect, content_model, plugin_config
 from sitecore.cache import FileResults, code_digest, tree_listing
+from sitecore.render import per_file
 
 from . import checks
 from .checks import KNOWN_FIELDS, KNOWN_PREFIXES, MAX_BYTES, check_all
@@ -58,3 +59,4 @@ def rules_context(settings, conf):
 def register():
     sitecore.connect()
     collect.connect(content_rules)
+    per_file.connect(checks.source_problems_of)

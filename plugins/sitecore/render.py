@@ -32,6 +32,13 @@ logger = logging.getLogger(__name__)
 skip = blinker.signal("sitecore.skip")
 
 
+# Sent in a worker process of prerender() with the settings and one Source
+# the worker has just rendered: a receiver returns (name, picklable result)
+# or None.  Per-file work (the content rules) then runs on both cores; the
+# parent collects the results, per_file_result(name, source) reads them.
+per_file = blinker.signal("sitecore.per_file")
+
+
 class RenderError(Exception):
     """Markdown could not render a file (e.g. nesting too deep for the parser)."""
 
@@ -221,23 +228,42 @@ def rendered(path, settings):
     return found
 
 
+_WORKER = {}
+
+
 def _render_in_worker(job):
-    """Pool worker (forked: it has the parent's reader): one file's rendering,
-    or None when the parent must render it itself (an error to report there,
-    or metadata bound to settings objects that do not survive a pickle)."""
-    path, text = job
-    reader = memo().reader
+    """Pool worker (forked: it has the parent's reader, model and settings):
+    one file's rendering and the per_file results for it, or None when the
+    parent must render it itself (an error to report there, or metadata
+    bound to settings objects that do not survive a pickle)."""
+    path, key, digest, text = job
+    store = memo()
+    reader = store.reader
     before = reader.conversions
     try:
         content, metadata = reader.read_text(path, text)
     except Exception:  # noqa: BLE001 - the parent renders it again and reports
-        return path, None, 0
+        return path, None, 0, {}
     if not cacheable(metadata):
-        return path, None, 0
-    return path, (content, metadata), reader.conversions - before
+        return path, None, 0, {}
+    store.items[key] = store.used[digest] = Rendered(content, metadata)
+    results = {}
+    settings, model = _WORKER.get("settings"), _WORKER.get("model")
+    source = model.by_path.get(path) if model is not None else None
+    if source is not None:
+        for _receiver, answer in per_file.send(settings, source=source):
+            if answer is not None:
+                results[answer[0]] = answer[1]
+    return path, (content, metadata), reader.conversions - before, results
 
 
-def prerender(settings, paths, processes):
+def per_file_result(name, source):
+    """The result a per_file receiver named ``name`` gave for ``source`` in
+    this build's workers, or None (not computed there)."""
+    return STATE.slot("per_file", dict).get((name, source.abs_path, source.text))
+
+
+def prerender(settings, paths, processes, model=None):
     """Render every file of ``paths`` not yet rendered, on ``processes`` cores.
 
     Files in the render cache are taken from it; the rest are converted in
@@ -258,13 +284,23 @@ def prerender(settings, paths, processes):
     # Below SITECORE["parallel_from"] files, starting workers costs more than it saves.
     if processes < 2 or len(todo) < max(1, config(settings)["parallel_from"]) or not hasattr(os, "fork"):
         return
-    jobs = [(path, text) for path, (_key_, _digest, text) in todo.items()]
-    with multiprocessing.get_context("fork").Pool(processes) as pool:
-        for path, result, conversions in pool.imap_unordered(_render_in_worker, jobs, chunksize=16):
-            if result is not None:
-                key, digest, _text = todo[path]
-                store.items[key] = store.used[digest] = Rendered(*result)
-                store.reader.conversions += conversions
+    jobs = [(path, key, digest, text) for path, (key, digest, text) in todo.items()]
+    per_file_results = STATE.slot("per_file", dict)
+    # The workers are forked: they see these without pickling.
+    _WORKER.update(settings=settings, model=model)
+    try:
+        with multiprocessing.get_context("fork").Pool(processes) as pool:
+            for path, result, conversions, results in pool.imap_unordered(_render_in_worker, jobs, chunksize=16):
+                if result is not None:
+                    key, digest, _text = todo[path]
+                    store.items[key] = store.used[digest] = Rendered(*result)
+                    store.reader.conversions += conversions
+                    source = model.by_path.get(path) if model is not None else None
+                    for name, value in results.items():
+                        if source is not None:
+                            per_file_results[(name, path, source.text)] = value
+    finally:
+        _WORKER.clear()
 
 
 class SharedMarkdownReader(MarkdownReader):

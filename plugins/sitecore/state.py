@@ -65,7 +65,8 @@ def _run_started(pelican_obj):
         settings = pelican_obj.settings
         STATE.reset()
         build_started.send(pelican_obj)
-        prerender(settings, [source.abs_path for source in content_model(settings).sources], workers(settings))
+        model = content_model(settings)
+        prerender(settings, [source.abs_path for source in model.sources], workers(settings), model)
         validate(settings)
 
 
