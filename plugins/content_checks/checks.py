@@ -16,7 +16,6 @@ from sitecore.model import (
     meta_line,
     scan_metadata,
 )
-from sitecore.model import MAX_BYTES  # noqa: F401  (the default of CONTENT_CHECKS['max_bytes'])
 from sitecore.problems import Problem
 from sitecore.render import RenderError, per_file_result, rendered
 
@@ -340,7 +339,7 @@ def check_rendered_html(source, settings):
     folder.  Code blocks and code spans are text there, so they pass.
     """
     lines = lines_of(source.text)
-    if any(True for _ in limits.check(lines, source.body_start)):
+    if rule_results(check_limits, source, settings):
         return  # check_limits reported it; Markdown must not see this file
     try:
         result = rendered(source.abs_path, settings)
@@ -489,14 +488,6 @@ def source_problems(source, settings):
     """The problems the per-file rules find in one Source."""
     return [Problem(source.path, line, message) for rule in RULES
             for line, message in rule_results(rule, source, settings)]
-
-
-def source_problems_of(settings, source):
-    """sitecore.render.per_file receiver: this Source's problems, computed in
-    the worker that rendered it (check_all takes them from there)."""
-    if not settings.get("CONTENT_CHECKS", {}).get("enabled", True):
-        return None
-    return "content_checks", source_problems(source, settings)
 
 
 def check_all(settings, model=None, results=None):

@@ -9,7 +9,9 @@ from sitecore.cache import FileResults, code_digest, tree_listing
 from sitecore.render import per_file
 
 from . import checks
-from .checks import KNOWN_FIELDS, KNOWN_PREFIXES, MAX_BYTES, check_all
+from sitecore.model import MAX_BYTES
+
+from .checks import KNOWN_FIELDS, KNOWN_PREFIXES, check_all, source_problems
 
 logger = logging.getLogger(__name__)
 
@@ -43,6 +45,14 @@ def content_rules(settings):
     return problems
 
 
+def source_problems_in_worker(settings, source):
+    """sitecore.render.per_file receiver: this Source's problems, computed in
+    the worker that rendered it (check_all takes them from there)."""
+    if not config(settings)["enabled"]:
+        return None
+    return "content_checks", source_problems(source, settings)
+
+
 def rules_context(settings, conf):
     """Everything besides a file's own text that the per-file rules read."""
     templates = os.path.join(settings.get("THEME", ""), "templates")
@@ -59,4 +69,4 @@ def rules_context(settings, conf):
 def register():
     sitecore.connect()
     collect.connect(content_rules)
-    per_file.connect(checks.source_problems_of)
+    per_file.connect(source_problems_in_worker)

@@ -16,6 +16,15 @@ import pickle
 logger = logging.getLogger(__name__)
 
 
+def write_atomically(path, data):
+    """Write bytes to path with one rename: a build killed meanwhile leaves the old file or the new."""
+    os.makedirs(os.path.dirname(path), exist_ok=True)
+    temporary = f"{path}.{os.getpid()}.tmp"
+    with open(temporary, "wb") as handle:
+        handle.write(data)
+    os.replace(temporary, path)
+
+
 def digest(*parts):
     """SHA-256 over text parts (joined unambiguously)."""
     hasher = hashlib.sha256()
@@ -48,12 +57,15 @@ def tree_listing(root):
 class FileResults:
     """A cache of per-file results under CACHE_PATH/sitecore/<name>.pickle."""
 
-    def __init__(self, name, settings, context):
+    def __init__(self, name, settings, context, enabled=True):
         self.path = os.path.join(settings["CACHE_PATH"], "sitecore", f"{name}.pickle")
         self.fingerprint = digest(*context)
+        self.enabled = enabled
         self.old = {}
         self.new = {}
         self.hits = 0
+        if not enabled:
+            return
         try:
             with open(self.path, "rb") as handle:
                 data = pickle.load(handle)
@@ -62,20 +74,26 @@ class FileResults:
         if isinstance(data, dict) and data.get("fingerprint") == self.fingerprint:
             self.old = data.get("results", {})
 
-    def get(self, key, compute):
-        if key in self.old:
-            self.hits += 1
-            value = self.old[key]
-        else:
-            value = compute()
+    def lookup(self, key):
+        """The previous build's value for key (kept for the next), or None."""
+        if key not in self.old:
+            return None
+        self.hits += 1
+        value = self.new[key] = self.old[key]
+        return value
+
+    def put(self, key, value):
         self.new[key] = value
+
+    def get(self, key, compute):
+        value = self.lookup(key)
+        if value is None:
+            value = compute()
+            self.put(key, value)
         return value
 
     def save(self):
         """Keep this build's results (only those: the cache does not grow)."""
-        os.makedirs(os.path.dirname(self.path), exist_ok=True)
-        temporary = f"{self.path}.{os.getpid()}.tmp"
-        with open(temporary, "wb") as handle:
-            pickle.dump({"fingerprint": self.fingerprint, "results": self.new}, handle,
-                        protocol=pickle.HIGHEST_PROTOCOL)
-        os.replace(temporary, self.path)
+        if self.enabled:
+            write_atomically(self.path, pickle.dumps({"fingerprint": self.fingerprint, "results": self.new},
+                                                     protocol=pickle.HIGHEST_PROTOCOL))

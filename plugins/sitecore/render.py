@@ -10,7 +10,6 @@ import datetime
 import hashlib
 import logging
 import os
-import pickle
 from dataclasses import dataclass
 
 import blinker
@@ -19,6 +18,7 @@ import pelican
 from markdown import Markdown
 from pelican.readers import DUPLICATES_DEFINITIONS_ALLOWED, MarkdownReader
 
+from .cache import FileResults
 from .config import core_config as config
 from .state import STATE
 
@@ -54,18 +54,14 @@ class Rendered:
     metadata: dict  # Pelican's processed metadata; "summary" is rendered HTML
 
 
-CACHE_FORMAT = 1
-CACHE_FILE = os.path.join("sitecore", "rendered.pickle")
+CACHE_FORMAT = 2
 
 
 class _Memo:
     def __init__(self):
         self.items = {}  # (real path, mtime_ns, size) -> Rendered
         self.reader = None
-        self.fingerprint = None
-        self.disk = None  # sha256 -> Rendered, from the previous build's cache
-        self.used = {}  # sha256 -> Rendered: what this build rendered or reused
-        self.from_cache = 0
+        self.disk = None  # sitecore.cache.FileResults: sha256 of a file -> Rendered
 
 
 class ReusingMarkdownReader(MarkdownReader):
@@ -141,42 +137,13 @@ def fingerprint(reader):
     return hashlib.sha256(repr(parts).encode()).hexdigest()
 
 
-def cache_path(settings):
-    return os.path.join(settings["CACHE_PATH"], CACHE_FILE)
-
-
-def load_cache(store, settings):
-    store.disk = {}
-    if not config(settings)["render_cache"]:
-        return
-    try:
-        with open(cache_path(settings), "rb") as handle:
-            data = pickle.load(handle)
-    except (OSError, pickle.UnpicklingError, EOFError, AttributeError, ImportError, ValueError) as exc:
-        if not isinstance(exc, FileNotFoundError):
-            logger.debug("sitecore: render cache not read (%s); rendering every file", exc)
-        return
-    if isinstance(data, dict) and data.get("fingerprint") == store.fingerprint:
-        store.disk = {digest: Rendered(*item) for digest, item in data.get("items", {}).items()}
-
-
 def save_cache(pelican_obj):
     """finalized receiver (main site): keep this build's renderings for the next."""
     from .state import is_main_site
 
-    settings = pelican_obj.settings
     store = memo()
-    if not is_main_site(settings) or store.fingerprint is None or not config(settings)["render_cache"]:
-        return
-    items = {digest: (found.content, found.metadata) for digest, found in store.used.items()
-             if cacheable(found.metadata)}
-    path = cache_path(settings)
-    os.makedirs(os.path.dirname(path), exist_ok=True)
-    temporary = f"{path}.{os.getpid()}.tmp"
-    with open(temporary, "wb") as handle:
-        pickle.dump({"fingerprint": store.fingerprint, "items": items}, handle, protocol=pickle.HIGHEST_PROTOCOL)
-    # One rename: a build killed while saving leaves the old cache or the new.
-    os.replace(temporary, path)
+    if is_main_site(pelican_obj.settings) and store.disk is not None:
+        store.disk.save()
 
 
 def memo():
@@ -193,9 +160,16 @@ def _ready(settings):
     store = memo()
     if store.reader is None:
         store.reader = ReusingMarkdownReader(settings)
-        store.fingerprint = fingerprint(store.reader)
-        load_cache(store, settings)
+        store.disk = FileResults("rendered", settings, (fingerprint(store.reader),),
+                                 enabled=config(settings)["render_cache"])
     return store
+
+
+def _keep(store, key, digest, found):
+    """Record a rendering for this build, and for the next when it pickles faithfully."""
+    store.items[key] = found
+    if cacheable(found.metadata):
+        store.disk.put(digest, found)
 
 
 def _lookup(store, path):
@@ -207,10 +181,9 @@ def _lookup(store, path):
     with open(key[0], "rb") as handle:
         raw = handle.read()
     digest = hashlib.sha256(raw).hexdigest()
-    found = store.disk.get(digest)
+    found = store.disk.lookup(digest)
     if found is not None:
-        store.from_cache += 1
-        store.items[key] = store.used[digest] = found
+        store.items[key] = found
     return key, digest, raw, found
 
 
@@ -224,7 +197,8 @@ def rendered(path, settings):
             content, metadata = store.reader.read_text(path, decode(raw, path))
         except RecursionError as exc:
             raise RenderError(path, "the text is nested too deeply for Markdown to render") from exc
-        found = store.items[key] = store.used[digest] = Rendered(content, metadata)
+        found = Rendered(content, metadata)
+        _keep(store, key, digest, found)
     return found
 
 
@@ -246,7 +220,7 @@ def _render_in_worker(job):
         return path, None, 0, {}
     if not cacheable(metadata):
         return path, None, 0, {}
-    store.items[key] = store.used[digest] = Rendered(content, metadata)
+    store.items[key] = Rendered(content, metadata)
     results = {}
     settings, model = _WORKER.get("settings"), _WORKER.get("model")
     source = model.by_path.get(path) if model is not None else None
@@ -293,7 +267,7 @@ def prerender(settings, paths, processes, model=None):
             for path, result, conversions, results in pool.imap_unordered(_render_in_worker, jobs, chunksize=16):
                 if result is not None:
                     key, digest, _text = todo[path]
-                    store.items[key] = store.used[digest] = Rendered(*result)
+                    _keep(store, key, digest, Rendered(*result))
                     store.reader.conversions += conversions
                     source = model.by_path.get(path) if model is not None else None
                     for name, value in results.items():
@@ -327,4 +301,4 @@ def log_conversions(pelican_obj):
     store = memo()
     if is_main_site(pelican_obj.settings) and store.reader is not None:
         logger.debug("sitecore: %d Markdown conversions for %d files (%d from the cache)",
-                     store.reader.conversions, len(store.items), store.from_cache)
+                     store.reader.conversions, len(store.items), store.disk.hits)

@@ -13,6 +13,8 @@ import os
 
 from jinja2 import BytecodeCache
 
+from .cache import write_atomically
+
 
 class SharedBytecodeCache(BytecodeCache):
     def __init__(self):
@@ -37,11 +39,7 @@ class SharedBytecodeCache(BytecodeCache):
         code = self._code[bucket.key] = bucket.bytecode_to_string()
         path = self._file(bucket)
         if path:
-            os.makedirs(self.directory, exist_ok=True)
-            temporary = f"{path}.{os.getpid()}.tmp"
-            with open(temporary, "wb") as handle:
-                handle.write(code)
-            os.replace(temporary, path)
+            write_atomically(path, code)
 
     def clear(self):
         self._code.clear()
