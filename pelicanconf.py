@@ -13,6 +13,11 @@ HERE = os.path.dirname(os.path.abspath(__file__))
 SITENAME = "Solidarity Against Repression in China & Hong Kong"
 SITEURL = ""
 RELATIVE_URLS = True  # every copy must work from any domain, sub-path or file://
+# The campaign's canonical address, e.g. "https://example.org" (README,
+# "The canonical address").  The seed names no domain, so it is empty: then
+# no absolute URL appears anywhere.  Links between pages stay relative
+# either way; only formats that need absolute URLs use it.
+CANONICAL_URL = ""
 TIMEZONE = "Europe/London"
 # The build never depends on the machine's locale (dates come from Babel):
 # Pelican sets this one instead of $LANG, which may name a locale that is not
@@ -143,10 +148,8 @@ PLUGINS = [
     "integrity",
     "mirrors",
 ]
-# Events (plugins/events): see README "Events".  site_url is the canonical
-# absolute address used only for the URL in .ics files and JSON-LD; empty
-# leaves it out, and every page link stays relative.
-EVENTS = {"site_url": ""}
+# Events (plugins/events): see README "Events"; defaults suffice.
+EVENTS = {}
 
 # Relative feeds and 404 pages in every folder (plugins/portable); defaults suffice.
 PORTABLE = {}
@@ -155,6 +158,9 @@ PORTABLE = {}
 # the verify page; publishconf.py turns on links to the files publish adds.
 INTEGRITY = {
     "public_key": os.path.join(HERE, "keys", "minisign.pub"),
+    # The ID of that key, the one the site, the printed material and the
+    # campaign's accounts show; the build refuses a key with another ID.
+    "key_id": "7FF712C4C8DE473D",
     "verify_page": "verify",
     "copies_page": "copies",
 }

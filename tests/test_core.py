@@ -188,6 +188,12 @@ CONFIG_MISTAKES = [
     ('MIRRORS = {"qr_size": 4}\n', "mirrors: unknown MIRRORS key 'qr_size'"),
     ('INTEGRITY = {**INTEGRITY, "published": "yes"}\n', "integrity: INTEGRITY['published'] must be bool, got 'yes'"),
     ('SITECORE = {"workers": "2"}\n', "sitecore: SITECORE['workers'] must be int, got '2'"),
+    ('INTEGRITY = {**INTEGRITY, "key_id": "0123456789ABCDEF"}\n',
+     "INTEGRITY['key_id'] is 0123456789ABCDEF but "),
+    ('INTEGRITY = {**INTEGRITY, "key_id": "7FF7"}\n', "INTEGRITY['key_id'] must be 16 hexadecimal digits"),
+    ('INTEGRITY = {**INTEGRITY, "key_id": ""}\n', "INTEGRITY['key_id'] is empty: set it to 7FF712C4C8DE473D"),
+    ('EVENTS = {"site_url": "https://campaign.example"}\n', "EVENTS['site_url'] has moved: set CANONICAL_URL"),
+    ('CANONICAL_URL = "campaign.example"\n', "CANONICAL_URL must be an absolute http(s) address"),
 ]
 
 

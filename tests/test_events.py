@@ -192,7 +192,7 @@ def test_ics_parses_back_to_the_right_instants(site, slug, zone, start_utc, end_
         assert str(event["STATUS"]) == status
         assert event.decoded("DTSTAMP") == datetime.datetime(2026, 3, 1, tzinfo=UTC)
         assert "SEQUENCE" in event
-        assert "URL" not in event  # no EVENTS["site_url"] in the fixture settings
+        assert "URL" not in event  # no CANONICAL_URL in the fixture settings
 
 
 def test_vtimezone_rules_match_zoneinfo(site):
@@ -340,7 +340,7 @@ def test_events_page_without_events(build):
 
 
 def test_site_url_setting_gives_absolute_urls(build, tmp_path):
-    result = build("events", 'EVENTS = {"site_url": "https://campaign.example/"}\n',
+    result = build("events", 'CANONICAL_URL = "https://campaign.example/"\n',
                    env={"SOURCE_DATE_EPOCH": EPOCH})
     assert result.returncode == 0, result.log
     (event,) = read_ics(result, "de/events/night-vigil.ics").walk("VEVENT")

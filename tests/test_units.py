@@ -16,9 +16,11 @@ from conftest import ROOT
 
 sys.path.insert(0, str(ROOT / "plugins"))
 from events import fields  # noqa: E402
-from events.plugin import DEFAULTS as EVENTS_DEFAULTS, EventView, absolute_url, script_json, zone_label  # noqa: E402
+from events.plugin import DEFAULTS as EVENTS_DEFAULTS, EventView, script_json, zone_label  # noqa: E402
 from portable.portable import feed_generated, relative, resolve, site_prefix, stable_id  # noqa: E402
 from sitecore import STATE  # noqa: E402
+from sitecore.config import ConfigError  # noqa: E402
+from sitecore.urls import absolute_url, canonical_url  # noqa: E402
 
 UTC = datetime.timezone.utc
 
@@ -194,8 +196,9 @@ def event(**changes):
     return fields.Event(**values)
 
 
-def view(data=None, lang="en", conf=None, summary="<p>Bring <em>banners</em> &amp; candles.</p>"):
-    settings = site_settings(lang)
+def view(data=None, lang="en", conf=None, summary="<p>Bring <em>banners</em> &amp; candles.</p>",
+         canonical=""):
+    settings = {**site_settings(lang), "CANONICAL_URL": canonical}
     article = SimpleNamespace(url="events/night-vigil.html", title='Vigil & <night> "now"', summary=summary,
                               settings=settings)
     return EventView(article, data or event(), settings, {**EVENTS_DEFAULTS, **(conf or {})})
@@ -231,7 +234,7 @@ def test_event_view_place_links_and_ids():
     assert shown.country_name == "United Kingdom"
     assert shown.place_text == "Example Square, London, United Kingdom"
     assert shown.title_text == 'Vigil & <night> "now"'
-    assert shown.absolute_url == ""  # no site_url: calendars and JSON-LD get no URL
+    assert shown.absolute_url == ""  # no CANONICAL_URL: calendars and JSON-LD get no URL
     assert view(conf={"uid_domain": "example.org", "category": "meetings"}).uid == "night-vigil@example.org"
     assert view(conf={"category": "meetings"}).ics_url == "meetings/night-vigil.ics"
 
@@ -263,7 +266,7 @@ def test_description_for_calendars():
 
 def test_jsonld_of_an_event_in_a_place_and_online():
     shown = view(event(online_url="https://meet.example.org/v", register_url="https://reg.example.org/v"),
-                 conf={"site_url": "https://campaign.example/"})
+                 canonical="https://campaign.example/")
     data = json.loads(str(shown.jsonld))
     assert data == {
         "@context": "https://schema.org",
@@ -319,7 +322,14 @@ def test_script_json_cannot_end_the_script_element():
     ("", "de", "events/a.html", ""),
 ])
 def test_absolute_url(site_url, lang, url, expected):
-    assert absolute_url({"site_url": site_url}, site_settings(lang), url) == expected
+    assert absolute_url({**site_settings(lang), "CANONICAL_URL": site_url}, url) == expected
+
+
+@pytest.mark.parametrize("value", ["campaign.example", "ftp://campaign.example", "https://",
+                                   "https://campaign.example/?x=1", "https://a@campaign.example", 42])
+def test_canonical_url_refuses_what_is_not_an_address(value):
+    with pytest.raises(ConfigError, match="CANONICAL_URL"):
+        canonical_url({"CANONICAL_URL": value})
 
 
 # ---------------------------------------------------------------- feed links (portable)

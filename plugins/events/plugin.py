@@ -16,6 +16,7 @@ from pelican.utils import slugify
 import sitecore
 from buildinfo import current
 from sitecore import STATE, ConfigError, collect, is_main_site, plugin_config
+from sitecore.urls import absolute_url
 
 from . import fields, ical
 
@@ -26,10 +27,6 @@ DEFAULTS = {
     "category": "events",
     # Length of an event with neither Event-end nor Event-duration (a warning).
     "default_duration": "2h",
-    # Canonical absolute address of the site, e.g. "https://example.org", for
-    # the URL of each event in the .ics files and JSON-LD, which must be
-    # absolute.  Empty (the default): no URL there; pages stay relative.
-    "site_url": "",
     # Right-hand part of every event's UID (<slug>@<uid_domain>): the same in
     # every language and build, so calendar programs update, not duplicate.
     "uid_domain": "solidarity-campaign",
@@ -45,6 +42,9 @@ JSONLD_STATUS = {
 
 
 def config(settings):
+    if "site_url" in (settings.get("EVENTS") or {}):
+        # The one canonical address now serves calendars, feeds and links alike.
+        raise ConfigError("events: EVENTS['site_url'] has moved: set CANONICAL_URL in pelicanconf.py instead")
     conf = plugin_config(settings, "EVENTS", DEFAULTS)
     try:
         fields.parse_duration(conf["default_duration"])
@@ -120,7 +120,7 @@ class EventView:
         self.start_iso = event.start.isoformat()
         self.end_iso = event.end.isoformat()
         self.uid = ical.uid(event, conf["uid_domain"])
-        self.absolute_url = absolute_url(conf, settings, article.url)
+        self.absolute_url = absolute_url(settings, article.url)
         subs = settings.get("SLUG_REGEX_SUBSTITUTIONS", [])
         self.city_anchor = "city-" + (slugify(event.city_key or event.city, regex_subs=subs) or "unnamed")
 
@@ -258,15 +258,6 @@ def script_json(data):
     """
     text = json.dumps(data, ensure_ascii=False, indent=1)
     return text.replace("<", "\\u003c").replace(">", "\\u003e").replace("&", "\\u0026")
-
-
-def absolute_url(conf, settings, url):
-    """The canonical address of an output path of this sub-site, or ''."""
-    base = conf["site_url"].rstrip("/")
-    if not base:
-        return ""
-    prefix = "" if is_main_site(settings) else settings["DEFAULT_LANG"] + "/"
-    return f"{base}/{prefix}{url}"
 
 
 def articles_finalized(generator):

@@ -1,7 +1,10 @@
 """Pelican side: the public key and the verification files, for templates."""
 
+import base64
+import binascii
 import logging
 import posixpath
+import re
 
 from jinja2 import pass_context
 from pelican import signals
@@ -15,6 +18,10 @@ logger = logging.getLogger(__name__)
 DEFAULTS = {
     # minisign public key file (two lines) shown on the verify page.
     "public_key": "",
+    # The key's ID, 16 hexadecimal digits, as the campaign publishes it
+    # through channels a mirror cannot change.  It must match public_key;
+    # every place the site shows the ID shows this one setting.
+    "key_id": "",
     # Slugs of the pages the footer links to (content/pages/<slug>.<lang>.md).
     "verify_page": "verify",
     "copies_page": "copies",
@@ -35,7 +42,18 @@ class PublicKeyError(sitecore.ConfigError):
 
 
 def config(settings):
-    return plugin_config(settings, "INTEGRITY", DEFAULTS)
+    conf = plugin_config(settings, "INTEGRITY", DEFAULTS)
+    if conf["key_id"] and not re.fullmatch(r"[0-9A-Fa-f]{16}", conf["key_id"]):
+        raise PublicKeyError(f"INTEGRITY['key_id'] must be 16 hexadecimal digits "
+                             f"(as `minisign -V` prints it), got {conf['key_id']!r}")
+    return conf
+
+
+def key_id(settings):
+    """The signing key's ID in upper case, checked against the key; '' when unset."""
+    conf = config(settings)
+    public_key(conf)
+    return conf["key_id"].upper()
 
 
 class _Key:
@@ -49,6 +67,14 @@ def public_key(conf):
     if not this.read:
         this.key = read_public_key(conf["public_key"]) if conf["public_key"] else None
         this.read = True
+    wanted = conf["key_id"].upper()
+    if this.key and wanted and this.key["id"] != wanted:
+        raise PublicKeyError(f"INTEGRITY['key_id'] is {wanted} but {conf['public_key']} holds key "
+                             f"{this.key['id']}: set the ID the campaign publishes for this key")
+    if this.key and not wanted:
+        raise PublicKeyError(f"INTEGRITY['key_id'] is empty: set it to {this.key['id']}, the ID of "
+                             f"{conf['public_key']}, once that ID is published through the campaign's "
+                             f"own channels")
     return this.key
 
 
@@ -61,7 +87,19 @@ def read_public_key(path):
         raise PublicKeyError(f"INTEGRITY['public_key']: cannot read {path}: {exc.strerror}") from exc
     if len(lines) != 2 or not lines[0].startswith("untrusted comment:"):
         raise PublicKeyError(f"{path}: not a minisign public key (expected a comment line and a key line)")
-    return {"comment": lines[0], "key": lines[1], "text": "\n".join(lines) + "\n"}
+    return {"comment": lines[0], "key": lines[1], "text": "\n".join(lines) + "\n",
+            "id": public_key_id(path, lines[1])}
+
+
+def public_key_id(path, line):
+    """The key ID inside a minisign public key line ("Ed", 8 bytes little-endian, 32 bytes)."""
+    try:
+        raw = base64.b64decode(line, validate=True)
+    except binascii.Error as exc:
+        raise PublicKeyError(f"{path}: the key line is not base64: {exc}") from exc
+    if len(raw) != 42 or raw[:2] != b"Ed":
+        raise PublicKeyError(f"{path}: not a minisign Ed25519 public key")
+    return raw[2:10][::-1].hex().upper()
 
 
 @pass_context
@@ -78,6 +116,7 @@ def add_to_context(generator):
     names = artefacts(generator.settings)
     generator.context["INTEGRITY"] = {
         **conf,
+        "key_id": conf["key_id"].upper(),
         "key": key,
         "files": {"sums": names.sums, "signature": names.signature, "manifest": names.manifest,
                   "bundles": list(names.bundles)},

@@ -61,8 +61,10 @@ def _run_started(pelican_obj):
         from .parallel import workers
         from .problems import validate
         from .render import prerender
+        from .urls import canonical_url
 
         settings = pelican_obj.settings
+        canonical_url(settings)  # a wrong address stops the build before anything is read
         STATE.reset()
         build_started.send(pelican_obj)
         model = content_model(settings)
