@@ -147,6 +147,8 @@ PLUGINS = [
     "portable",
     "integrity",
     "mirrors",
+    "printed",
+    "offline",
 ]
 # Events (plugins/events): see README "Events"; defaults suffice.
 EVENTS = {}
@@ -167,6 +169,16 @@ INTEGRITY = {
 # Mirror list, mirrors page, mirrors.json and trace.json (plugins/mirrors);
 # the list itself is content/mirrors.yml.  Keys: see plugins/mirrors/plugin.py.
 MIRRORS = {}
+
+# Reach beyond the page (issue 12): printed material and the offline library.
+# Each language's leaflet (A5) and poster (A4), printed by `invoke publish`
+# (plugins/printed, sitetools/printed.py); qr_mirrors: how many official
+# mirrors get a QR code.  Other keys (text_from, events, folder, fonts): see
+# plugins/printed/plugin.py.  publishconf.py turns "published" on.
+PRINTED = {"qr_mirrors": 3}
+# The whole site as site.zim for Kiwix (plugins/offline, sitetools/zim.py);
+# keys: see plugins/offline/plugin.py.  publishconf.py turns "published" on.
+OFFLINE = {}
 
 # Chinese in one script is converted into the other when a piece has no
 # version in it (OpenCC, Hong Kong configurations).  A human translation

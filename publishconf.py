@@ -21,4 +21,7 @@ CATEGORY_FEED_ATOM = "feeds/{slug}.atom.xml"
 FEED_DOMAIN = "."
 # `invoke publish` adds SHA256SUMS, manifest.json and the archives: link them.
 INTEGRITY = {**INTEGRITY, "published": True}  # noqa: F405
+# `invoke publish` prints each language's leaflet and poster and writes site.zim.
+PRINTED = {**PRINTED, "published": True}  # noqa: F405
+OFFLINE = {**OFFLINE, "published": True}  # noqa: F405
 DELETE_OUTPUT_DIRECTORY = True

@@ -181,16 +181,19 @@ def livereload(c, port=None):
 
 @task(help={"output": "folder to write the site into (default output/)"})
 def publish(c, output=None):
-    """Build with publishconf.py, then add manifest.json, the archives and SHA256SUMS.
+    """Build with publishconf.py, then add manifest.json, the archives, site.zim and SHA256SUMS.
 
     The archives are site.zip and site.tar.gz; all files go to the output root.
+    Each language's leaflet and poster are printed as PDF before the manifest.
     Set SOURCE_DATE_EPOCH for a reproducible build: two builds of one commit
     with the same value are byte-identical.  Sign afterwards with `invoke sign`.
     Everything is made in a temporary folder that replaces the output only
     when all of it succeeded: a failure never leaves half a published site.
     """
     from buildinfo.buildinfo import BuildInfoError, read as read_build
+    from sitetools.printed import PrintError
     from sitetools.publish import IntegrityError, publish as add_integrity_files
+    from sitetools.zim import ZimError
 
     names = published_names()
     output = os.path.abspath(output or CONFIG["deploy_path"])
@@ -204,7 +207,7 @@ def publish(c, output=None):
         try:
             info = read_build({"PATH": CONFIG["content"]}, environ=env)
             summary.update(add_integrity_files(staging, info, names))
-        except (BuildInfoError, IntegrityError, OSError) as exc:
+        except (BuildInfoError, IntegrityError, PrintError, ZimError, OSError) as exc:
             print(f"publish: {exc}", file=sys.stderr)
             return 1
         return 0
@@ -214,6 +217,14 @@ def publish(c, output=None):
         raise Exit(f"publish failed (see above); {output} was left as it was", code=code)
     print(f"publish: {summary['file_count']} site files, build {summary['build_id']}; "
           f"wrote {names.manifest}, {', '.join(names.bundles)} and {names.sums} in {output}")
+    report_reach(summary)
+
+
+def report_reach(summary):
+    """What publish printed and packed beyond the site (issue 12), and how long it took."""
+    timings = ", ".join(f"{step} {seconds:.2f} s" for step, seconds in summary.get("timings", {}).items())
+    print(f"publish: {len(summary.get('printed', []))} PDFs of printed material"
+          f"{', ' + summary['zim'] if summary.get('zim') else ''}" + (f" ({timings})" if timings else ""))
 
 
 @task(help={"key": "minisign secret key file (default: the MINISIGN_SECRET_KEY variable, "
