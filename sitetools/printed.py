@@ -103,7 +103,9 @@ def check_fonts(source, allowed):
                                  f"fonts-dejavu-core (.ci/debian-packages.txt)")
             if font.missing:
                 missing = ", ".join(f"U+{code:04X}" for code in sorted(font.missing)[:10])
-                raise PrintError(f"printed: {source}: the font {font.family!r} has no glyph for {missing}")
+                raise PrintError(f"printed: {source}: the font {font.family!r} has no glyph for {missing}: "
+                                 f"install Debian's fonts-noto-cjk and fonts-dejavu-core, or give this "
+                                 f"language a font that has them (PRINTED['fonts'])")
 
     return finisher
 

@@ -14,6 +14,7 @@ import os
 import posixpath
 import re
 
+from jinja2 import pass_context
 from pelican import signals
 from pelican.generators import Generator
 
@@ -145,19 +146,32 @@ def official_mirrors(settings, count):
     return [{"url": mirror.url, "kind": mirror.kind, "qr": this.qr[mirror.url]} for mirror in chosen]
 
 
-def material_files(context, conf):
-    """For the copies page: each language's PDFs, with URLs from this sub-site's root."""
-    here = context["DEFAULT_LANG"]
-    to_site = context.get("relpath_to_site")
+def material_files(settings, conf):
+    """For the copies page: each language's PDFs, by path inside that language's folder."""
     files = []
-    for code, entry in context["LANGUAGES"].items():
-        root = to_site(here, code) if to_site else "."
-        documents = [{"name": name, "paper": paper,
-                      "url": posixpath.normpath(posixpath.join(root, conf["folder"], pdf_name(name, paper, code)))}
+    for code, entry in settings["LANGUAGES"].items():
+        documents = [{"name": name, "paper": paper, "path": posixpath.join(conf["folder"], pdf_name(name, paper, code))}
                      for name, paper in DOCUMENTS]
         files.append({"code": code, "name": entry["name"], "bcp47": entry["bcp47"], "dir": entry["dir"],
                       "documents": documents})
     return files
+
+
+@pass_context
+def language_file(context, code, path):
+    """URL of `path` in the folder of language `code`, from the current sub-site's root.
+
+    Computed when the page is written: i18n-subsites knows where the other
+    sub-sites are only once every sub-site has read its content.
+    """
+    root = context["relpath_to_site"](context["DEFAULT_LANG"], code)
+    return posixpath.normpath(posixpath.join(root, path))
+
+
+def add_to_context(generator):
+    env = getattr(generator, "env", None)
+    if env is not None:
+        env.globals["language_file"] = language_file
 
 
 class PrintedGenerator(Generator):
@@ -166,7 +180,7 @@ class PrintedGenerator(Generator):
     def generate_context(self):
         conf = config(self.settings)
         self.conf = conf
-        self.context["PRINTED"] = {"published": conf["published"], "files": material_files(self.context, conf)}
+        self.context["PRINTED"] = {"published": conf["published"], "files": material_files(self.settings, conf)}
         if conf["published"]:
             # A missing PDF is answered with a 404 page whose links work from that folder (portable).
             self.context.setdefault("PAGE_FOLDERS", set()).add(conf["folder"])
@@ -227,4 +241,5 @@ def get_generators(pelican_obj):
 def register():
     sitecore.connect()
     sitecore.build_started.connect(start)
+    signals.generator_init.connect(add_to_context)
     signals.get_generators.connect(get_generators)
