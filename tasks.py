@@ -225,6 +225,8 @@ def report_reach(summary):
     timings = ", ".join(f"{step} {seconds:.2f} s" for step, seconds in summary.get("timings", {}).items())
     print(f"publish: {len(summary.get('printed', []))} PDFs of printed material"
           f"{', ' + summary['zim'] if summary.get('zim') else ''}" + (f" ({timings})" if timings else ""))
+    for note in summary.get("notes", []):
+        print(f"publish: note: {note}")
 
 
 @task(help={"key": "minisign secret key file (default: the MINISIGN_SECRET_KEY variable, "

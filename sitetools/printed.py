@@ -111,10 +111,14 @@ def check_fonts(source, allowed):
 
 
 def write_pdfs(root, inputs=PUBLISH_INPUTS):
-    """Print every document the build left in `root`; returns the PDFs' paths relative to root."""
+    """Print every document the build left in `root`.
+
+    Returns (the PDFs' paths relative to root, the build's notes about the material).
+    """
     found = find_jobs(root, inputs)
     if not found:
-        return []
+        return [], []
+    notes = sorted({note for _folder, _sources, jobs in found for note in jobs.get("notes", [])})
     weasyprint, FontConfiguration, NoFetching = _weasyprint()
     fonts = FontConfiguration()
     fetcher = NoFetching()
@@ -139,4 +143,4 @@ def write_pdfs(root, inputs=PUBLISH_INPUTS):
                 written.append(os.path.relpath(target, root).replace(os.sep, "/"))
     finally:
         logger.removeHandler(warnings)
-    return written
+    return written, notes

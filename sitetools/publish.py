@@ -167,7 +167,7 @@ def publish(root, build, names=DEFAULT_NAMES):
 
     timings = {}
     started = time.perf_counter()
-    printed = write_pdfs(root, names.inputs)
+    printed, notes = write_pdfs(root, names.inputs)
     timings["PDFs"] = time.perf_counter() - started
     offline = read_inputs(root, names.inputs)
     remove_inputs(root, names)
@@ -180,4 +180,5 @@ def publish(root, build, names=DEFAULT_NAMES):
         write_zim(root, os.path.join(root, names.zim), bundle_members(root, names), offline, build, names)
         timings["ZIM"] = time.perf_counter() - started
     write_sums(root, names)
-    return {**manifest, "printed": printed, "zim": names.zim if offline is not None else "", "timings": timings}
+    return {**manifest, "printed": printed, "zim": names.zim if offline is not None else "", "timings": timings,
+            "notes": [f"printed: {note}" for note in notes]}

@@ -311,11 +311,19 @@ def test_missing_fonts_stop_publishing_with_what_to_install(tmp_path):
     assert "團結" in pdf_text(tmp_path / "site" / "zh-hant" / "print" / "leaflet-a5.zh-hant.pdf")
 
 
-def test_a_piece_that_does_not_exist_is_a_configuration_error(build, tmp_path):
-    result = build(ROOT / "content", settings='PRINTED = {"text_from": "no-such-piece"}\n')
-    assert result.returncode == 1
-    assert "printed: PRINTED['text_from'] is 'no-such-piece', but no piece has that slug" in result.log
-    assert "Traceback" not in result.log
+def test_a_piece_that_does_not_exist_prints_no_text_and_publish_says_so(tmp_path):
+    result = build_site(tmp_path, ROOT / "content", base="publishconf.py",
+                        settings='PRINTED = {**PRINTED, "text_from": "no-such-piece"}\n')
+    assert result.returncode == 0, result.log
+    jobs = json.loads((result.output / "publish-inputs" / "printed" / "printed.json").read_text())
+    (note,) = jobs["notes"]
+    assert note.startswith("PRINTED['text_from'] is 'no-such-piece', but no piece has that slug")
+    leaflet = BeautifulSoup((result.output / "publish-inputs" / "printed" / "leaflet.html").read_text(), "html.parser")
+    assert leaflet.find(class_="text") is None and leaflet.find("h1") is not None
+    script = ("import sys; sys.path[:0] = [sys.argv[1], sys.argv[1] + '/plugins']\n"
+              "from sitetools.printed import write_pdfs\nprint(write_pdfs(sys.argv[2])[1])\n")
+    run = subprocess.run([sys.executable, "-c", script, str(ROOT), str(result.output)], capture_output=True, text=True)
+    assert run.returncode == 0 and "no-such-piece" in run.stdout, run.stdout + run.stderr
 
 
 @pytest.mark.parametrize("tag, family", [("zh-Hant-HK", "Noto Sans CJK HK"), ("zh-Hant-TW", "Noto Sans CJK TC"),
