@@ -229,6 +229,22 @@ def report_reach(summary):
         print(f"publish: note: {note}")
 
 
+@task(name="zim-illustration")
+def zim_illustration(c):
+    """Draw theme/static/favicon.svg as the ZIM file's 48x48 PNG illustration (Chromium, Playwright).
+
+    The PNG is committed (OFFLINE["illustration"]) so that every publish packs the same bytes;
+    run this after changing the favicon.
+    """
+    from offline.plugin import illustration_path
+    from sitetools.illustration import draw
+
+    settings = settings_for()
+    target = illustration_path(settings)
+    draw(os.path.join(settings["THEME"], "static", "favicon.svg"), target)
+    print(f"zim-illustration: wrote {os.path.relpath(target, HERE)}")
+
+
 @task(help={"key": "minisign secret key file (default: the MINISIGN_SECRET_KEY variable, "
                    "which holds the key file's contents)",
             "output": "the published folder (default output/)"})

@@ -135,6 +135,39 @@ def test_two_publishes_give_the_same_zim_bytes(published_pair):
     assert archive(first / "site.zim").uuid == archive(second / "site.zim").uuid
 
 
+def test_without_a_full_text_index_every_core_writes_the_same_bytes(tmp_path):
+    """OFFLINE["index"] False: libzim compresses clusters on several threads; the file is the same."""
+    import datetime
+    import random
+
+    from sitetools.zim import write_zim
+
+    site = tmp_path / "site"
+    site.mkdir()
+    words = "solidarity repression campaign workers youth vigil letters prisoners copy mirror".split()
+    members = []
+    for number in range(160):  # about 4 MB: several clusters for the threads to share
+        text = " ".join(random.Random(number).choice(words) for _ in range(4000))
+        (site / f"page-{number:03d}.html").write_text(
+            f"<!DOCTYPE html><html><head><title>Page {number}</title></head><body><p>{text}</p></body></html>")
+        members.append(f"page-{number:03d}.html")
+    meta = {"index": False, "main_path": members[0], "name": "test", "canonical_url": "",
+            "illustration_png": (ROOT / "theme" / "offline" / "illustration-48.png").read_bytes(),
+            "languages": [{"code": "en", "bcp47": "en-GB", "iso639_3": "eng", "folder": "", "title": "t",
+                           "description": "d"}]}
+
+    class Build:
+        time = datetime.datetime.fromtimestamp(int(PUBLISH_EPOCH), datetime.timezone.utc)
+
+    made = []
+    for workers in (1, 2, 4):
+        target = tmp_path / f"{workers}.zim"
+        write_zim(site, target, members, meta, Build, workers=workers)
+        made.append(target.read_bytes())
+    assert made[0] == made[1] == made[2]
+    assert not archive(tmp_path / "1.zim").has_fulltext_index and archive(tmp_path / "4.zim").check()
+
+
 def test_the_illustration_is_the_favicon_drawn_at_48_pixels(tmp_path):
     """The committed PNG must still look like theme/static/favicon.svg (`invoke zim-illustration`)."""
     import io

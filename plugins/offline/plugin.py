@@ -38,7 +38,9 @@ DEFAULTS = {
     # drawn at that size), relative to THEME.  `invoke zim-illustration`
     # draws it again after the favicon changes.
     "illustration": "offline/illustration-48.png",
-    # A full-text index in the ZIM, for the readers' search.
+    # A full-text index in the ZIM, for Kiwix's search of the pages' text
+    # (without it Kiwix still finds pages by title).  It keeps libzim on one
+    # core to stay reproducible: False makes publish faster on many cores.
     "index": True,
 }
 SOURCES = "offline"
