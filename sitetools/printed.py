@@ -10,8 +10,9 @@ before the manifest and the checksums are computed: the PDFs are site files.
 
 The PDFs are reproducible: WeasyPrint writes no time of its own, the HTML
 carries the build's time (``SOURCE_DATE_EPOCH``) as its creation date, and
-font subsets are named from their content.  A document may load nothing (no
-URL is fetched, the QR codes are inline SVG), and may use only the fonts
+font subsets are named after the font (MD5 of its description), not at
+random.  A document may load nothing (no URL is fetched, the QR codes are
+inline SVG), and may use only the fonts
 ``printed.json`` names: a machine without Debian's ``fonts-noto-cjk`` or
 ``fonts-dejavu-core`` would print with whatever fontconfig finds instead
 (Chinese as empty boxes), so publishing stops instead.
