@@ -14,7 +14,6 @@ import shutil
 import subprocess
 import sys
 import zipfile
-from pathlib import Path
 
 import pytest
 from babel.messages.pofile import read_po
@@ -324,12 +323,3 @@ def test_a_piece_that_does_not_exist_prints_no_text_and_publish_says_so(tmp_path
               "from sitetools.printed import write_pdfs\nprint(write_pdfs(sys.argv[2])[1])\n")
     run = subprocess.run([sys.executable, "-c", script, str(ROOT), str(result.output)], capture_output=True, text=True)
     assert run.returncode == 0 and "no-such-piece" in run.stdout, run.stdout + run.stderr
-
-
-@pytest.mark.parametrize("tag, family", [("zh-Hant-HK", "Noto Sans CJK HK"), ("zh-Hant-TW", "Noto Sans CJK TC"),
-                                         ("zh-Hans-CN", "Noto Sans CJK SC"), ("zh", "Noto Sans CJK SC"),
-                                         ("de-DE", "DejaVu Sans"), ("zhx", "DejaVu Sans")])
-def test_font_by_longest_matching_language_prefix(tag, family):
-    from printed.plugin import DEFAULTS, font_for
-
-    assert font_for(tag, DEFAULTS["fonts"]) == family

@@ -9,7 +9,6 @@ settings) and the illustration.  ``sitetools/zim.py`` reads them.
 """
 
 import json
-import logging
 import os
 import shutil
 import struct
@@ -24,7 +23,6 @@ from sitecore import ConfigError, is_main_site, plugin_config
 from sitecore.artefacts import PUBLISH_INPUTS, artefacts
 from sitecore.urls import canonical_url
 
-logger = logging.getLogger(__name__)
 
 DEFAULTS = {
     # True when `invoke publish` writes the ZIM file (publishconf.py): only

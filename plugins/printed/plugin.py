@@ -9,7 +9,6 @@ connects the two halves.
 """
 
 import json
-import logging
 import os
 import posixpath
 import re
@@ -23,7 +22,6 @@ from sitecore import ConfigError, plugin_config
 from sitecore.artefacts import PUBLISH_INPUTS
 from sitecore.urls import absolute_url
 
-logger = logging.getLogger(__name__)
 
 DEFAULTS = {
     # True when `invoke publish` prints the material (publishconf.py): only
@@ -39,7 +37,8 @@ DEFAULTS = {
     # How many official mirrors (content/mirrors.yml) get a QR code.
     "qr_mirrors": 3,
     # Font family for text in each language, by BCP 47 prefix ("" for any
-    # other language); the longest prefix that matches wins.  Chinese gets
+    # other language), as CSS :lang() rules: the longest prefix that
+    # matches wins.  Chinese gets
     # Noto CJK (Debian fonts-noto-cjk) with the Hong Kong, Taiwan or mainland
     # forms of the characters, each where it belongs.  Other languages get
     # DejaVu (fonts-dejavu-core): a font of 65,000 CJK glyphs adds 120 KB
@@ -67,6 +66,7 @@ JOBS_FORMAT = 1
 # QR module size in SVG user units; the print stylesheet sets the real size.
 QR_SCALE = 4
 FAMILY = re.compile(r"[A-Za-z0-9 ._-]+")
+TAG = re.compile(r"(?:[A-Za-z]{2,8}(?:-[A-Za-z0-9]{1,8})*)?")
 
 
 def config(settings):
@@ -79,6 +79,10 @@ def config(settings):
         if not isinstance(family, str) or not FAMILY.fullmatch(family):
             raise ConfigError(f"printed: font family names hold letters, digits, spaces, '.', '_' and '-' "
                               f"only, got {family!r}")
+    for prefix in conf["fonts"]:
+        if not isinstance(prefix, str) or not TAG.fullmatch(prefix):
+            raise ConfigError(f"printed: PRINTED['fonts'] keys are language tags such as 'zh-Hant' (or \"\"), "
+                              f"got {prefix!r}")
     if "" not in conf["fonts"]:
         raise ConfigError("printed: PRINTED['fonts'] needs a family for \"\" (every other language)")
     folder = conf["folder"]
@@ -90,17 +94,6 @@ def config(settings):
 
 def pdf_name(name, paper, code):
     return f"{name}-{paper.lower()}.{code}.pdf"
-
-
-def font_for(tag, fonts):
-    """The family for BCP 47 `tag`: the longest matching prefix of `fonts` (whole subtags)."""
-    tag = tag.lower()
-    best = ""
-    for prefix in fonts:
-        low = prefix.lower()
-        if (not low or tag == low or tag.startswith(low + "-")) and len(low) >= len(best):
-            best = prefix
-    return fonts[best]
 
 
 def font_css(fonts):
@@ -180,7 +173,6 @@ class PrintedGenerator(Generator):
 
         conf, settings = self.conf, self.settings
         site_url = absolute_url(settings, "")
-        lang = settings["LANGUAGES"][settings["DEFAULT_LANG"]]
         build = self.context["BUILD"]
         text = shown_piece(self.context, conf["text_from"])
         if conf["text_from"] and text is None:
@@ -198,7 +190,6 @@ class PrintedGenerator(Generator):
             "mirrors": official_mirrors(settings, conf["qr_mirrors"]),
             "key_id": key_id(settings),
             "font_css": font_css(conf["fonts"]),
-            "font": font_for(lang["bcp47"], conf["fonts"]),
             "mono": conf["mono"],
         }
 
