@@ -123,7 +123,7 @@ def test_metadata_in_every_language_from_the_catalogs(published):
     assert meta["Date"].decode() == time.strftime("%Y-%m-%d", time.gmtime(int(PUBLISH_EPOCH)))
     assert "Source" not in meta  # no CANONICAL_URL: no address is invented
     assert zim.main_entry.get_item().path == "index.html"
-    assert zim.get_illustration_sizes() == {48}
+    assert zim.has_illustration(48) and [key for key in meta if key.startswith("Illustration")] == ["Illustration_48x48@1"]
     committed = (ROOT / "theme" / "offline" / "illustration-48.png").read_bytes()
     assert bytes(zim.get_illustration_item(48).content) == committed
     assert zim.has_fulltext_index and zim.has_title_index and zim.check()
