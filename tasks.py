@@ -222,6 +222,8 @@ def publish(c, output=None):
 
 def report_reach(summary):
     """What publish printed and packed beyond the site (issue 12), and how long it took."""
+    if not summary.get("printed") and not summary.get("zim"):
+        return
     timings = ", ".join(f"{step} {seconds:.2f} s" for step, seconds in summary.get("timings", {}).items())
     print(f"publish: {len(summary.get('printed', []))} PDFs of printed material"
           f"{', ' + summary['zim'] if summary.get('zim') else ''}" + (f" ({timings})" if timings else ""))
