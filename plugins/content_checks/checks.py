@@ -1,5 +1,6 @@
 """The rules, each a small function yielding (line, message)."""
 
+import datetime
 import logging
 import os
 import re
@@ -102,6 +103,13 @@ def check_date(source, settings):
             yield 1, "missing Date; add a line such as `Date: 2021-06-09`"
         return
     value, line = source.metadata["date"]
+    if ISO_DATE_RE.match(value):
+        try:
+            # What nearly every file has; dateutil (below) reads it too, ten times slower.
+            datetime.datetime.fromisoformat(value)
+            return
+        except ValueError:
+            pass
     try:
         parsed = get_date(value)
     except (ValueError, OverflowError):
