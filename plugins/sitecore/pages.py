@@ -37,7 +37,7 @@ import markdown
 import pelican
 from pelican.writers import Writer
 
-from .cache import FileResults, digest, tree_listing
+from .cache import FileResults, digest
 from .config import core_config
 from .state import STATE, is_main_site
 
@@ -112,20 +112,24 @@ def _content_digest(settings):
     from .model import content_model
 
     model = content_model(settings)
-    parts = [tree_listing(settings["PATH"])]
-    sources = {source.abs_path for source in model.sources}
+    parts = []
     for source in model.sources:
-        lines = source.text.splitlines(keepends=True)
-        header = "".join(lines[:source.body_start - 1])
         parts.append(source.abs_path)
-        parts.append(source.text if "summary" not in source.metadata else header)
-    # Files that are not pieces (the mirror list, images): their size and
-    # time, which change when they are edited.
-    for folder, dirs, files in os.walk(settings["PATH"]):
+        if "summary" in source.metadata:
+            parts.append("".join(source.text.splitlines(keepends=True)[:source.body_start - 1]))
+        else:
+            parts.append(source.text)
+    # Every file there is (links and the fallbacks depend on which exist);
+    # files that are not pieces (the mirror list, images) by size and time,
+    # which change when they are edited.
+    sources = {source.abs_path for source in model.sources}
+    for folder, dirs, files in os.walk(os.path.abspath(settings["PATH"])):
         dirs.sort()
         for name in sorted(files):
-            path = os.path.abspath(os.path.join(folder, name))
-            if path not in sources:
+            path = os.path.join(folder, name)
+            if path in sources:
+                parts.append(path)
+            else:
                 stat = os.stat(path)
                 parts.append(f"{path}:{stat.st_size}:{stat.st_mtime_ns}")
     return digest(*parts)
