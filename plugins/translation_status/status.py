@@ -7,6 +7,8 @@ import unicodedata
 from sitecore.model import ContentModel, lines_of, pick_original
 from multilang.multilang import CatalogError, catalog_languages, catalog_path, read_catalog
 
+from .glossary import findings as glossary_findings, header_placeholders
+
 HASH_LENGTH = 10
 
 # Status of one language version of a piece.
@@ -108,7 +110,8 @@ def catalog_stats(settings):
         ids = template_ids if template_ids is not None else set(messages)
         untranslated = sum(1 for mid in ids if mid not in messages or not messages[mid].string)
         fuzzy = sum(1 for mid in ids if mid in messages and messages[mid].fuzzy)
-        stats[code] = {"locale": entry["locale"], "messages": len(ids), "untranslated": untranslated, "fuzzy": fuzzy}
+        stats[code] = {"locale": entry["locale"], "messages": len(ids), "untranslated": untranslated, "fuzzy": fuzzy,
+                       "header_placeholders": header_placeholders(catalog_path(settings, code))}
     return stats
 
 
@@ -143,7 +146,18 @@ def report(settings, model=None):
             for p in pieces for lang, e in p["languages"].items() if e["status"] == CONVERTED
         ],
         "catalogs": catalog_stats(settings),
+        "glossary": glossary_findings(settings, model),
+        "reviews": review_dates(settings, model),
     }
+
+
+def review_dates(settings, model):
+    """Files with a Review-by date and their state at build time (plugins/review), if it is used."""
+    if "review" not in [getattr(p, "__name__", p) for p in settings.get("PLUGINS", [])]:
+        return []
+    from review.plugin import as_report, today_of
+
+    return as_report(settings, model, today_of(settings))
 
 
 def by_path(data):
@@ -186,4 +200,21 @@ def format_text(data):
         else:
             lines.append(f"  {lang} ({stats['locale']}): {stats['messages']} strings, "
                          f"{stats['untranslated']} untranslated, {stats['fuzzy']} fuzzy")
+        if stats.get("header_placeholders"):
+            lines.append(f"    header still has placeholders: {', '.join(stats['header_placeholders'])}")
+    lines.append("")
+    glossary = data.get("glossary", [])
+    if glossary:
+        lines.append(f"Glossary ({len(glossary)} finding{'s' if len(glossary) != 1 else ''}: one term per concept, "
+                     "translations/<locale>/glossary.toml):")
+        lines.extend(f"  {item['path']}:{item['line']}: {item['message']}" for item in glossary)
+    else:
+        lines.append("Glossary: no findings.")
+    reviews = [item for item in data.get("reviews", []) if item["state"] != "current"]
+    if reviews:
+        lines.append("")
+        lines.append("Review-by (facts to check again; see `invoke check`):")
+        for item in reviews:
+            checked = f", last checked {item['checked']}" if item["checked"] else ""
+            lines.append(f"  {item['path']}:{item['line']}: {item['state']}, Review-by {item['review_by']}{checked}")
     return "\n".join(lines) + "\n"
