@@ -112,10 +112,10 @@ def check_date(source, settings):
                      "e.g. `Date: 2021-06-09`")
 
 
-KNOWN_FIELDS = ("title", "slug", "lang", "date", "modified", "summary", "status", "template", "translation-of",
-                "review-by")
-# Fields of other plugins, by prefix (events: Event-start, Event-timezone, ...).
-KNOWN_PREFIXES = ("event-",)
+KNOWN_FIELDS = ("title", "slug", "lang", "date", "modified", "summary", "status", "template", "translation-of")
+# Fields of other plugins, by prefix, which those plugins check (events:
+# Event-start, Event-timezone, ...; review: Review-by).
+KNOWN_PREFIXES = ("event-", "review-")
 
 
 def check_fields(source, settings):
@@ -147,19 +147,6 @@ def check_other_dates(source, settings):
         if not valid:
             yield line, (f"Modified {value!r} is not a date; write it as YYYY-MM-DD, "
                          "e.g. `Modified: 2021-06-10`, or remove the line")
-
-
-def check_review_by(source, settings):
-    """Review-by, when given, is a date YYYY-MM-DD: the day this file's facts must be checked again."""
-    if "review-by" in source.metadata:
-        value, line = source.metadata["review-by"]
-        try:
-            valid = bool(re.fullmatch(r"\d{4}-\d{2}-\d{2}", value)) and bool(get_date(value))
-        except (ValueError, OverflowError):
-            valid = False
-        if not valid:
-            yield line, (f"Review-by {value!r} is not a date; write the day the facts must be checked again "
-                         "as YYYY-MM-DD, e.g. `Review-by: 2027-06-01`, or remove the line")
 
 
 def check_status(source, settings):
@@ -424,8 +411,7 @@ def site_link_problems(source, link, settings):
                    "(letters, digits, - _ . and /)")
 
 
-RULES = [check_title, check_lang, check_slug, check_date, check_fields, check_other_dates, check_review_by,
-         check_status, check_template,
+RULES = [check_title, check_lang, check_slug, check_date, check_fields, check_other_dates, check_status, check_template,
          check_translation_of, check_internal_links, check_link_schemes, check_images, check_raw_html,
          check_bidi_controls, check_limits, check_rendered_html]
 

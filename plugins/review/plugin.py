@@ -8,7 +8,7 @@ from dataclasses import dataclass
 from pelican import signals
 
 import sitecore
-from sitecore import content_model, plugin_config
+from sitecore import Problem, collect, content_model, is_main_site, plugin_config
 from sitecore.model import meta_line
 
 DEFAULTS = {
@@ -16,6 +16,8 @@ DEFAULTS = {
     "warn_days": 14,
 }
 DATE_RE = re.compile(r"^(\d{4})-(\d{2})-(\d{2})")
+REVIEW_BY_RE = re.compile(r"^\d{4}-\d{2}-\d{2}$")
+FIELDS = ("review-by",)
 
 CURRENT, SOON, OVERDUE = "current", "soon", "overdue"
 
@@ -144,6 +146,28 @@ def as_report(settings, model, today):
             for state, review in entries(settings, model, today)]
 
 
+def check_fields(source):
+    """(line, message): Review-by, when given, is a date YYYY-MM-DD; no other Review-* field exists."""
+    for key, (value, line) in source.metadata.items():
+        if not key.startswith("review-"):
+            continue
+        if key not in FIELDS:
+            yield line, f"unknown field {key!r}; the review field is Review-by (YYYY-MM-DD): check the spelling"
+        elif not REVIEW_BY_RE.match(value) or parse_day(value) is None:
+            yield line, (f"Review-by {value!r} is not a date; write the day the facts must be checked again "
+                         "as YYYY-MM-DD, e.g. `Review-by: 2027-06-01`, or remove the line")
+
+
+def check_reviews(settings):
+    """sitecore.collect receiver: the Review-by fields of every content file."""
+    if not is_main_site(settings):
+        return []
+    config(settings)
+    return [Problem(source.path, line, message) for source in content_model(settings).sources
+            for line, message in check_fields(source)]
+
+
 def register():
     sitecore.connect()
+    collect.connect(check_reviews)
     signals.content_object_init.connect(attach)

@@ -110,9 +110,20 @@ def catalog_stats(settings):
         ids = template_ids if template_ids is not None else set(messages)
         untranslated = sum(1 for mid in ids if mid not in messages or not messages[mid].string)
         fuzzy = sum(1 for mid in ids if mid in messages and messages[mid].fuzzy)
-        stats[code] = {"locale": entry["locale"], "messages": len(ids), "untranslated": untranslated, "fuzzy": fuzzy,
-                       "header_placeholders": header_placeholders(catalog_path(settings, code))}
+        stats[code] = {"locale": entry["locale"], "messages": len(ids), "untranslated": untranslated, "fuzzy": fuzzy}
     return stats
+
+
+def catalog_headers(settings):
+    """{lang: [placeholders]} of the catalogs whose header still holds template placeholders."""
+    found = {}
+    for code in catalog_languages(settings):
+        path = catalog_path(settings, code)
+        if os.path.isfile(path):
+            left = header_placeholders(path)
+            if left:
+                found[code] = left
+    return found
 
 
 def report(settings, model=None):
@@ -146,6 +157,7 @@ def report(settings, model=None):
             for p in pieces for lang, e in p["languages"].items() if e["status"] == CONVERTED
         ],
         "catalogs": catalog_stats(settings),
+        "catalog_headers": catalog_headers(settings),
         "glossary": glossary_findings(settings, model),
         "reviews": review_dates(settings, model),
     }
@@ -200,8 +212,9 @@ def format_text(data):
         else:
             lines.append(f"  {lang} ({stats['locale']}): {stats['messages']} strings, "
                          f"{stats['untranslated']} untranslated, {stats['fuzzy']} fuzzy")
-        if stats.get("header_placeholders"):
-            lines.append(f"    header still has placeholders: {', '.join(stats['header_placeholders'])}")
+        if data.get("catalog_headers", {}).get(lang):
+            lines.append(f"    header still has placeholders: {', '.join(data['catalog_headers'][lang])} "
+                         "(fill them in or leave the field empty)")
     lines.append("")
     glossary = data.get("glossary", [])
     if glossary:
