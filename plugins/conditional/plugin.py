@@ -54,6 +54,11 @@ def check_markers(source, known, in_events):
                                "acted on\")")
         for match in strict.values():
             alone = line.strip() == match.group(0)
+            if not alone and match.start() == len(line) - len(line.lstrip()):
+                # Python-Markdown moves a comment that starts a paragraph out of it,
+                # ahead of the text: the condition would then hold nothing.
+                yield number, (f"`{match.group(0)}` starts a line that goes on after it; put it alone on its "
+                               "own line (a block of whole paragraphs) or after some text of the paragraph")
             name, word = match["name"], match["word"]
             if name is not None:
                 if name not in known:
