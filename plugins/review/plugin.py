@@ -104,6 +104,10 @@ def reviews_of_build(settings):
     root = os.path.abspath(settings["PATH"])
     if root not in store:
         store[root] = reviews(content_model(settings))
+        # What the build's time decides on item pages (sitecore.pages): which notices show.
+        today, warn = today_of(settings), config(settings)["warn_days"]
+        sitecore.time_fact("review.overdue", sorted(path for path, review in store[root].items()
+                                                    if review.state(today, warn) == OVERDUE))
     return store[root]
 
 
