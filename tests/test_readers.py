@@ -291,3 +291,18 @@ def test_a_publish_with_a_key_signs_and_links_the_signature(project_copy, keypai
         assert (signed / prefix / links[0]).resolve() == (signed / "SHA256SUMS.minisig").resolve()
     check = run_invoke(project_copy, "verify", str(signed), "--public-key", str(keypair[1]))
     assert check.returncode == 0, check.stdout + check.stderr
+
+
+def test_a_rebuild_after_the_review_date_shows_the_notice_though_no_file_changed(tmp_path):
+    """Kept pages (sitecore.pages) follow the build's time: the review notice is a time fact."""
+    from conftest import build_site
+
+    content = tmp_path / "content"
+    shutil.copytree(READERS, content)
+    before = build_site(tmp_path, content, env={"SOURCE_DATE_EPOCH": str(int(EPOCH) - 105 * 86400)})
+    assert before.returncode == 0, before.log
+    assert before.html("checked.html").find("p", class_="review-due") is None
+    after = build_site(tmp_path, content, env={"SOURCE_DATE_EPOCH": EPOCH})  # same cache folder
+    assert after.returncode == 0, after.log
+    assert after.html("checked.html").find("p", class_="review-due") is not None
+    assert after.html("events/over.html").find("p", class_="event-over") is not None
