@@ -147,6 +147,8 @@ PLUGINS = [
     "portable",
     "integrity",
     "mirrors",
+    "conditional",
+    "review",
 ]
 # Events (plugins/events): see README "Events"; defaults suffice.
 EVENTS = {}
@@ -164,6 +166,16 @@ INTEGRITY = {
     "verify_page": "verify",
     "copies_page": "copies",
 }
+# Readers: what the site says about time, trust and risk (README, "Pages
+# that tell the truth about time, trust and risk").  `Review-by` dates:
+# `invoke check` warns this many days ahead (plugins/review).
+REVIEW = {"warn_days": 14}
+# Slug of the page "Reading and acting safely" (content/pages/), linked from
+# the footer and the events pages; the links are left out while it is missing.
+SAFETY_PAGE = "safety"
+# Conditional text in content (plugins/conditional) needs no setting: its
+# conditions are the keys of CAMPAIGN, and in events the event's own state.
+
 # Mirror list, mirrors page, mirrors.json and trace.json (plugins/mirrors);
 # the list itself is content/mirrors.yml.  Keys: see plugins/mirrors/plugin.py.
 MIRRORS = {}

@@ -121,8 +121,9 @@ def check_date(source, settings):
 
 
 KNOWN_FIELDS = ("title", "slug", "lang", "date", "modified", "summary", "status", "template", "translation-of")
-# Fields of other plugins, by prefix (events: Event-start, Event-timezone, ...).
-KNOWN_PREFIXES = ("event-",)
+# Fields of other plugins, by prefix, which those plugins check (events:
+# Event-start, Event-timezone, ...; review: Review-by).
+KNOWN_PREFIXES = ("event-", "review-")
 
 
 def check_fields(source, settings):

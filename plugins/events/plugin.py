@@ -25,8 +25,6 @@ logger = logging.getLogger(__name__)
 DEFAULTS = {
     # The article category (content folder) that holds events.
     "category": "events",
-    # Length of an event with neither Event-end nor Event-duration (a warning).
-    "default_duration": "2h",
     # Right-hand part of every event's UID (<slug>@<uid_domain>): the same in
     # every language and build, so calendar programs update, not duplicate.
     "uid_domain": "solidarity-campaign",
@@ -45,12 +43,12 @@ def config(settings):
     if "site_url" in (settings.get("EVENTS") or {}):
         # The one canonical address now serves calendars, feeds and links alike.
         raise ConfigError("events: EVENTS['site_url'] has moved: set CANONICAL_URL in pelicanconf.py instead")
-    conf = plugin_config(settings, "EVENTS", DEFAULTS)
-    try:
-        fields.parse_duration(conf["default_duration"])
-    except fields.FieldError as exc:
-        raise ConfigError(f"EVENTS['default_duration']: {exc}") from exc
-    return conf
+    if "default_duration" in (settings.get("EVENTS") or {}):
+        # An end nobody announced is an invented fact (readers would plan by it).
+        raise ConfigError("events: EVENTS['default_duration'] is no longer used: an event without Event-end "
+                          "or Event-duration has no end (its page says from when, its calendar entry has "
+                          "only a start); remove the key")
+    return plugin_config(settings, "EVENTS", DEFAULTS)
 
 
 class _Scan:
@@ -66,8 +64,7 @@ def scan(settings):
     store = STATE.slot("events", _Scan).results
     root = os.path.abspath(settings["PATH"])
     if root not in store:
-        duration = fields.parse_duration(conf["default_duration"])
-        store[root] = fields.scan(settings, conf["category"], duration)
+        store[root] = fields.scan(settings, conf["category"])
     return store[root]
 
 
@@ -75,14 +72,17 @@ def check_events(settings):
     """sitecore.collect receiver: the events' problems, with the others'."""
     if not is_main_site(settings):
         return []
-    events, problems = scan(settings)
-    if not problems:
-        conf = config(settings)
-        for event in sorted(events.values(), key=lambda e: e.path):
-            if event.end_assumed:
-                logger.warning("events: %s has no Event-end or Event-duration, assuming %s",
-                               event.path, conf["default_duration"])
+    _events, problems = scan(settings)
     return problems
+
+
+def is_upcoming(event, settings):
+    """Whether `event` is still to come (or going on) at build time.
+
+    The one decision: listings, the event's page and conditional text
+    (plugins/conditional) all ask here, so they cannot disagree.
+    """
+    return event.over_at > current(settings).time
 
 
 def zone_label(moment):
@@ -118,7 +118,7 @@ class EventView:
         category = conf["category"]
         self.ics_url = f"{category}/{event.slug}.ics"
         self.start_iso = event.start.isoformat()
-        self.end_iso = event.end.isoformat()
+        self.end_iso = event.end.isoformat() if event.end else ""
         self.uid = ical.uid(event, conf["uid_domain"])
         self.absolute_url = absolute_url(settings, article.url)
         subs = settings.get("SLUG_REGEX_SUBSTITUTIONS", [])
@@ -137,6 +137,8 @@ class EventView:
         return pattern.format(time_text, date_text)
 
     def _range(self, start, end, label):
+        if end is None:
+            return self._datetime(self._date(start), self._time(start)) + " " + label(start), None
         same_day = start.date() == end.date()
         start_text = self._datetime(self._date(start), self._time(start))
         start_zone, end_zone = label(start), label(end)
@@ -157,13 +159,15 @@ class EventView:
 
     @property
     def local_range(self):
-        """(start, end) texts in the event's local time, with zone and offset."""
+        """(start, end) texts in the event's local time, with zone and offset;
+        end is None when the event has no known end."""
         return self._range(self.data.start, self.data.end, zone_label)
 
     @property
     def utc_range(self):
         utc = datetime.timezone.utc
-        return self._range(self.data.start.astimezone(utc), self.data.end.astimezone(utc), lambda m: "UTC")
+        end = self.data.end.astimezone(utc) if self.data.end else None
+        return self._range(self.data.start.astimezone(utc), end, lambda m: "UTC")
 
     @property
     def utc_start_iso(self):
@@ -171,6 +175,8 @@ class EventView:
 
     @property
     def utc_end_iso(self):
+        if self.data.end is None:
+            return ""
         return self.data.end.astimezone(datetime.timezone.utc).strftime("%Y-%m-%dT%H:%MZ")
 
     # -- text for the calendars --------------------------------------------
@@ -208,9 +214,10 @@ class EventView:
             "@type": "Event",
             "name": self.title_text,
             "startDate": event.start.isoformat(),
-            "endDate": event.end.isoformat(),
             "eventStatus": JSONLD_STATUS[event.status],
         }
+        if event.end is not None:
+            data["endDate"] = event.end.isoformat()
         if event.online and event.in_place:
             data["eventAttendanceMode"] = "https://schema.org/MixedEventAttendanceMode"
         elif event.online:
@@ -294,7 +301,9 @@ class EventsGenerator(Generator):
             if event is None:
                 continue
             article.event = EventView(article, event, self.settings, conf)
-            article.event.upcoming = event.end > now
+            # Decided once, at build time: the listings and the event's own
+            # page (its "took place" notice, its links, its conditional text) agree.
+            article.event.upcoming = is_upcoming(event, self.settings)
             views.append(article.event)
         upcoming = sorted((v for v in views if v.upcoming), key=by_start)
         past = sorted((v for v in views if not v.upcoming), key=by_start, reverse=True)
