@@ -276,6 +276,14 @@ def test_upcoming_events_feed_gives_time_and_place_in_the_language(events, code)
             assert translated(code, label) in summary, (page, label)
 
 
+def test_events_pages_announce_the_upcoming_events_feed(events):
+    for code, prefix in FOLDERS.items():
+        page = f"{prefix}events/index.html"
+        [link] = events.html(page).find_all("link", type="application/atom+xml", href=lambda h: "upcoming" in h)
+        assert (events.output / posixpath.normpath(posixpath.join(posixpath.dirname(page), link["href"]))).is_file()
+        assert link["title"] == f"{translated(code, SITE_TITLE)} – {translated(code, 'Upcoming events')}"
+
+
 def test_past_events_stay_in_the_events_feed_but_not_in_the_upcoming(events):
     every = feedparser.parse((events.output / "feeds/events.atom.xml").read_bytes())
     upcoming = feedparser.parse((events.output / "feeds/upcoming-events.atom.xml").read_bytes())
