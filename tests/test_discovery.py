@@ -419,6 +419,20 @@ def test_robots_and_sitemap_follow_the_settings(tmp_path):
     assert f"{CAMPAIGN}/campaign/de/statements/first.html" in {loc.text for loc in locs}
 
 
+def test_the_sitemap_lists_only_pages_this_build_wrote(tmp_path):
+    """A page left in the output folder by an earlier build (a reused folder is
+    pruned only after the build) is not listed, though its head names itself."""
+    stale = tmp_path / "output" / "statements" / "gone.html"
+    stale.parent.mkdir(parents=True)
+    stale.write_text(f'<html><head><link rel="canonical" href="{CAMPAIGN}/statements/gone.html"></head></html>')
+    result = build_site(tmp_path, FIXTURES / "portable" / "content", f"CANONICAL_URL = {CAMPAIGN!r}\n")
+    assert result.returncode == 0, result.log
+    locs = {loc.text for loc in etree.parse(str(result.output / "sitemap.xml")).getroot().iter(SITEMAP + "loc")}
+    assert f"{CAMPAIGN}/statements/first.html" in locs
+    assert f"{CAMPAIGN}/statements/gone.html" not in locs
+    assert not list(result.output.rglob(".discovery-*")), "the marker is removed"
+
+
 def test_an_unknown_setting_stops_the_build(tmp_path):
     result = build_site(tmp_path, FIXTURES / "portable" / "content", "DISCOVERY = {'site_map': 'x.xml'}\n")
     assert result.returncode == 1

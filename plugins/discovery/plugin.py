@@ -7,7 +7,7 @@ from pelican import signals
 from pelican.generators import Generator
 
 import sitecore
-from sitecore import ConfigError, is_main_site, plugin_config
+from sitecore import ConfigError, build_started, is_main_site, plugin_config
 from sitecore.cache import write_atomically
 from sitecore.urls import canonical_url
 
@@ -67,6 +67,11 @@ def get_generators(pelican_obj):
     return ShareImage
 
 
+def start(pelican_obj):
+    """build_started receiver: the sitemap lists only pages written from now on."""
+    sitemap.mark_start(pelican_obj.settings)
+
+
 def write_sitemap(pelican_obj):
     """finalized receiver: the main site, once every language is written."""
     if is_main_site(pelican_obj.settings):
@@ -78,4 +83,5 @@ def register():
     signals.generator_init.connect(generator_init)
     signals.feed_generated.connect(feeds.feed_generated)
     signals.get_generators.connect(get_generators)
+    build_started.connect(start)
     signals.finalized.connect(write_sitemap)
