@@ -149,6 +149,7 @@ PLUGINS = [
     "mirrors",
     "conditional",
     "review",
+    "discovery",
 ]
 # Events (plugins/events): see README "Events"; defaults suffice.
 EVENTS = {}
@@ -179,6 +180,12 @@ SAFETY_PAGE = "safety"
 # Mirror list, mirrors page, mirrors.json and trace.json (plugins/mirrors);
 # the list itself is content/mirrors.yml.  Keys: see plugins/mirrors/plugin.py.
 MIRRORS = {}
+
+# Feeds, search engines and link previews in every language (plugins/discovery):
+# meta descriptions, Open Graph; with CANONICAL_URL also canonical links,
+# absolute hreflang, sitemap.xml, robots.txt and share images.  Keys:
+# sitemap, robots, share_image, share_font (see plugins/discovery/plugin.py).
+DISCOVERY = {}
 
 # Chinese in one script is converted into the other when a piece has no
 # version in it (OpenCC, Hong Kong configurations).  A human translation

@@ -256,3 +256,39 @@ def assert_no_dangling_links(site):
             target = resolve(relpath, href)
             if target is not None:
                 assert (site.output / target).is_file(), f"{relpath}: {element}"
+
+
+# ------------------------------------------------------------ the campaign's canonical copy
+
+@pytest.fixture(scope="session")
+def canonical_site(tmp_path_factory):
+    """The real site published with CANONICAL_URL set to the loopback server that serves it.
+
+    The server is started first (port 0: the system picks a free port), so
+    the build can be told its own address: search engines, preview crawlers
+    and feed readers then fetch every absolute URL the build writes from
+    this copy.  Yields (Build, base URL without trailing slash).
+    """
+    import threading
+    from functools import partial
+    from http.server import SimpleHTTPRequestHandler, ThreadingHTTPServer
+
+    class Quiet(SimpleHTTPRequestHandler):
+        def log_message(self, *args):
+            pass
+
+    tmp = tmp_path_factory.mktemp("canonical")
+    output = tmp / "output"
+    output.mkdir()
+    httpd = ThreadingHTTPServer(("127.0.0.1", 0), partial(Quiet, directory=str(output)))
+    base = f"http://127.0.0.1:{httpd.server_address[1]}"
+    thread = threading.Thread(target=httpd.serve_forever, daemon=True)
+    thread.start()
+    try:
+        result = build_site(tmp, ROOT / "content", f"CANONICAL_URL = {base!r}\nDELETE_OUTPUT_DIRECTORY = False\n",
+                            base="publishconf.py", env={"SOURCE_DATE_EPOCH": PUBLISH_EPOCH})
+        assert result.returncode == 0, result.log
+        yield result, base
+    finally:
+        httpd.shutdown()
+        httpd.server_close()

@@ -30,6 +30,9 @@ DEFAULTS = {
     "uid_domain": "solidarity-campaign",
     # Slug of the page the empty upcoming list links to ("get in touch").
     "contact_page": "contact",
+    # Feed of the upcoming events in every language's folder, e.g.
+    # "feeds/upcoming-events.atom.xml" (publishconf.py); "" writes none.
+    "upcoming_feed": "",
 }
 JSONLD_STATUS = {
     "scheduled": "https://schema.org/EventScheduled",
@@ -408,19 +411,44 @@ class EventsGenerator(Generator):
         self.write_ics(f"{category}/calendar.ics", sorted(self.views, key=by_start), name, gettext)
         self.write_category_feeds(writer)
 
+    def feed_entries(self, articles):
+        """Events as feed entries: when (local time and UTC) and where, in the language."""
+        template = self.env.get_template("partials/event_feed_summary.html")
+        return [FeedEntry(article, template.render(self.context, item=article))
+                for article in articles if getattr(article, "event", None) is not None]
+
     def write_category_feeds(self, writer):
-        """The events category's feeds, as Pelican writes every other category's."""
+        """The events category's feeds, as Pelican writes every other category's,
+        and the feed of upcoming events."""
         entry = STATE.slot("events_category", dict).get(self.settings["DEFAULT_LANG"])
-        if entry is None:
-            return
-        category, articles = entry
-        for kind in ("ATOM", "RSS"):
-            pattern = self.settings.get(f"CATEGORY_FEED_{kind}")
-            if pattern:
-                url = self.settings.get(f"CATEGORY_FEED_{kind}_URL", str(pattern))
-                writer.write_feed(articles, self.context, str(pattern).format(slug=category.slug),
-                                  url.format(slug=category.slug), feed_title=category.name,
-                                  **({"feed_type": "rss"} if kind == "RSS" else {}))
+        if entry is not None:
+            category, articles = entry
+            for kind in ("ATOM", "RSS"):
+                pattern = self.settings.get(f"CATEGORY_FEED_{kind}")
+                if pattern:
+                    url = self.settings.get(f"CATEGORY_FEED_{kind}_URL", str(pattern))
+                    writer.write_feed(self.feed_entries(articles), self.context,
+                                      str(pattern).format(slug=category.slug),
+                                      url.format(slug=category.slug), feed_title=category.name,
+                                      **({"feed_type": "rss"} if kind == "RSS" else {}))
+        path = self.conf["upcoming_feed"]
+        if path:
+            gettext = self.translations().gettext
+            writer.write_feed(self.feed_entries([view.article for view in self.upcoming]), self.context, path,
+                              path, feed_title=gettext("Upcoming events"))
+
+
+class FeedEntry:
+    """An event article as Pelican's feed writer reads it, with the event's
+    time and place as its summary (the writer reads title, url, date,
+    summary, get_content and so on: everything else is the article's)."""
+
+    def __init__(self, article, summary):
+        self._article = article
+        self.summary = Markup(summary)
+
+    def __getattr__(self, name):
+        return getattr(self._article, name)
 
 
 def get_generators(pelican_obj):
