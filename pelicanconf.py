@@ -147,6 +147,7 @@ PLUGINS = [
     "portable",
     "integrity",
     "mirrors",
+    "search",
 ]
 # Events (plugins/events): see README "Events"; defaults suffice.
 EVENTS = {}
@@ -167,6 +168,11 @@ INTEGRITY = {
 # Mirror list, mirrors page, mirrors.json and trace.json (plugins/mirrors);
 # the list itself is content/mirrors.yml.  Keys: see plugins/mirrors/plugin.py.
 MIRRORS = {}
+
+# Search (plugins/search): a search page in every language, SEARCH["page"];
+# `invoke build`/`publish` write Pagefind's index into SEARCH["bundle"] at the
+# output root (sitetools/search.py).  Defaults suffice.
+SEARCH = {}
 
 # Chinese in one script is converted into the other when a piece has no
 # version in it (OpenCC, Hong Kong configurations).  A human translation
