@@ -40,7 +40,11 @@ def sections(context, settings):
     then the pages (NAV_PAGES first, then the others by title): every piece
     the language's listings hold, fallback copies and conversions included.
     """
-    by_slug = {category.slug: list(items) for category, items in context.get("categories", [])}
+    # From the articles, not the categories: the events plugin takes its
+    # section out of the categories to give it its own listing.
+    by_slug = {}
+    for article in context.get("articles", []):
+        by_slug.setdefault(article.category.slug, []).append(article)
     order = [slug for slug in settings.get("NAV_SECTIONS", []) if slug in by_slug]
     order += sorted(slug for slug in by_slug if slug not in order)
     found = [(slug, by_slug[slug]) for slug in order if by_slug[slug]]
