@@ -51,14 +51,43 @@ def expected_languages(settings):
 
 
 def marked_pages(root):
-    """How many HTML files of the site carry the theme's data-pagefind-body mark."""
-    count = 0
+    """{<html lang> in lower case: how many pages} of the pages that carry data-pagefind-body.
+
+    Read with the HTML5 parser the allowlist uses (Lexbor), as Pagefind
+    reads them: the mark in a piece's text or code is not the attribute.
+    """
+    from selectolax.lexbor import LexborHTMLParser
+
+    counts = {}
     for dirpath, _dirnames, filenames in os.walk(root):
         for name in filenames:
-            if name.endswith(".html"):
-                with open(os.path.join(dirpath, name), "rb") as handle:
-                    count += MARK in handle.read()
-    return count
+            if not name.endswith(".html"):
+                continue
+            with open(os.path.join(dirpath, name), "rb") as handle:
+                raw = handle.read()
+            if MARK not in raw:
+                continue
+            tree = LexborHTMLParser(raw.decode("utf-8", "replace"))
+            if tree.css_first("[data-pagefind-body]") is None:
+                continue
+            html = tree.css_first("html")
+            lang = ((html.attributes.get("lang") if html is not None else None) or "unknown").lower()
+            counts[lang] = counts.get(lang, 0) + 1
+    return counts
+
+
+def canonical_entry(path):
+    """Rewrite Pagefind's entry file with sorted keys; returns its data.
+
+    Pagefind writes its languages in hash-map order, which changes from run
+    to run; every other file it writes depends only on the pages.  Sorted,
+    two builds of the same site give the same bytes (SHA256SUMS, publish).
+    """
+    with open(path, encoding="utf-8") as handle:
+        data = json.load(handle)
+    with open(path, "w", encoding="utf-8", newline="\n") as handle:
+        handle.write(json.dumps(data, ensure_ascii=False, sort_keys=True, separators=(",", ":")))
+    return data
 
 
 def prune(bundle):
@@ -93,18 +122,16 @@ def build_index(root, settings):
                                f"{bundle!r}; choose another SEARCH['bundle']")
     started = time.monotonic()
     marked = marked_pages(root)
-    if marked == 0:
+    if not marked:
         return {"pages": {}, "seconds": time.monotonic() - started, "bundle": bundle}
     result = subprocess.run(command(root, bundle), capture_output=True, text=True)
-    seconds = time.monotonic() - started
     if result.returncode != 0:
         if os.path.isdir(target):
             shutil.rmtree(target)
         raise SearchIndexError(f"Pagefind failed (exit status {result.returncode}):\n"
                                f"{(result.stderr or result.stdout).strip()}")
     try:
-        with open(os.path.join(target, ENTRY), encoding="utf-8") as handle:
-            indexed = json.load(handle)["languages"]
+        indexed = canonical_entry(os.path.join(target, ENTRY))["languages"]
     except (OSError, ValueError, KeyError) as exc:
         raise SearchIndexError(f"Pagefind wrote no readable {bundle}/{ENTRY}: {exc}") from exc
     wanted = expected_languages(settings)
@@ -117,9 +144,10 @@ def build_index(root, settings):
         if unknown:
             problems.append(f"pages indexed under languages not in LANGUAGES: {', '.join(unknown)}")
         raise SearchIndexError("the search index is incomplete: " + "; ".join(problems))
-    pages = {wanted[tag]: indexed[tag]["page_count"] for tag in sorted(indexed)}
+    counted = {tag: indexed[tag]["page_count"] for tag in indexed}
+    if counted != marked:
+        raise SearchIndexError(f"Pagefind indexed {counted} pages per language, but the pages that carry "
+                               f"data-pagefind-body are {marked}")
     prune(target)
-    if sum(pages.values()) != marked:
-        raise SearchIndexError(f"Pagefind indexed {sum(pages.values())} pages, but {marked} pages of the site "
-                               f"carry data-pagefind-body")
-    return {"pages": pages, "seconds": seconds, "bundle": bundle}
+    pages = {wanted[tag]: counted[tag] for tag in sorted(counted)}
+    return {"pages": pages, "seconds": time.monotonic() - started, "bundle": bundle}
