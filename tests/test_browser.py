@@ -27,7 +27,7 @@ CHROMIUM_ARGS = ["--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-
 PREFIX = "/mirror/a/b/"
 TYPES = {".html": "text/html; charset=utf-8", ".css": "text/css; charset=utf-8", ".svg": "image/svg+xml",
          ".xml": "application/atom+xml", ".json": "application/json", ".zip": "application/zip",
-         ".gz": "application/gzip"}
+         ".gz": "application/gzip", ".js": "text/javascript; charset=utf-8"}
 
 
 def pieces():
