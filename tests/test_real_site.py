@@ -118,12 +118,28 @@ def test_social_accounts_on_follow_us_in_every_language(site):
             assert account["account"] in text, prefix
 
 
+def search_pages():
+    """The search page of every language (plugins/search): the only pages with a script."""
+    from search.plugin import DEFAULTS
+
+    name = {**DEFAULTS, **pelicanconf.SEARCH}["page"]
+    return {folder + name for folder in FOLDERS.values()}
+
+
 def test_no_script_iframe_or_remote_asset(site):
+    searching = search_pages()
     for relpath in site.files():
         page = site.html(relpath)
         # The only script elements allowed are schema.org JSON-LD data blocks
-        # (event pages): inline, never executed, nothing loaded.
-        for script in page.find_all("script"):
+        # (event pages): inline, never executed, nothing loaded; and on the
+        # search pages their one script, a file of the site's theme.
+        scripts = page.find_all("script")
+        if relpath in searching:
+            assert len(scripts) == 1 and not scripts[0].string, relpath
+            src = resolve(relpath, scripts[0]["src"])
+            assert src and src.startswith(pelicanconf.THEME_STATIC_DIR + "/") and src.endswith(".js"), relpath
+            scripts = []
+        for script in scripts:
             assert script.get("type") == "application/ld+json" and not script.get("src"), f"{relpath}: {script}"
         assert page.find("iframe") is None, relpath
         for element in page.find_all(["link", "img"]):
