@@ -22,7 +22,7 @@
   var list = root.querySelector(".search-results");
   var fallback = document.querySelector(".search-fallback");
   var siteRoot = new URL(".", new URL(root.getAttribute("data-root"), document.baseURI));
-  var bundle = new URL(root.getAttribute("data-pagefind"), document.baseURI);
+  var bundle = new URL(root.getAttribute("data-index-script"), document.baseURI);
   var MAX_RESULTS = 20;
   var pagefind = null;
   var latest = 0;
