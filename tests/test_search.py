@@ -24,8 +24,8 @@ import pytest
 from bs4 import BeautifulSoup
 
 from chromium_helpers import chromium, sub_path, watched  # noqa: F401  (fixtures)
-from conftest import (ROOT, bcp47, content_versions, copy_project, language_folders, language_of, pelicanconf, resolve,
-                      run_invoke)
+from conftest import (ROOT, bcp47, content_versions, copy_project, language_folders, language_of, metadata, pelicanconf,
+                      resolve, run_invoke)
 
 sys.path.insert(0, str(ROOT))
 from sitetools.search import build_index  # noqa: E402
@@ -380,3 +380,40 @@ def test_from_file_url_the_search_page_lists_every_piece(chromium, published):
         assert_fallback_shows(page, code)
     context.close()
     assert watcher.problems == []
+
+
+def test_results_show_titles_and_excerpts_as_text(chromium, build, tmp_path):
+    """Titles that look like markup (the metadata_text fixture) come back from the index as text:
+    the results show them literally, and nothing of them becomes an element or runs."""
+    import threading
+    from functools import partial
+    from http.server import ThreadingHTTPServer
+
+    from pelican.settings import read_settings
+    from test_browser import PREFIX, MirrorHandler
+
+    site = build(ROOT / "tests" / "fixtures" / "metadata_text" / "content")
+    assert site.returncode == 0, site.log
+    build_index(str(site.output), read_settings(str(tmp_path / "testconf.py")))
+    title = metadata(ROOT / "tests" / "fixtures" / "metadata_text" / "content" / "statements" / "fish.en.md")["title"]
+    assert "<script>" in title
+    httpd = ThreadingHTTPServer(("127.0.0.1", 0), partial(MirrorHandler, root=site.output))
+    threading.Thread(target=httpd.serve_forever, daemon=True).start()
+    base = f"http://127.0.0.1:{httpd.server_address[1]}{PREFIX}"
+    try:
+        context = chromium.new_context()
+        page, watcher = watched(context, base)
+        dialogs = []
+        page.on("dialog", lambda dialog: (dialogs.append(dialog.message), dialog.dismiss()))
+        watcher.page = SEARCH_PAGES["en"]
+        page.goto(base + SEARCH_PAGES["en"], wait_until="load")
+        search(page, "chips")
+        texts = page.eval_on_selector_all(".search-results > li > a", "links => links.map(a => a.textContent)")
+        assert title in texts, texts
+        elements = page.eval_on_selector_all(".search-results *", "all => all.map(e => e.tagName.toLowerCase())")
+        assert set(elements) <= {"li", "a", "p", "mark", "span"}, elements
+        context.close()
+    finally:
+        httpd.shutdown()
+        httpd.server_close()
+    assert dialogs == [] and watcher.problems == []
