@@ -19,7 +19,7 @@ from urllib.request import urlopen
 import pytest
 from bs4 import BeautifulSoup
 
-from conftest import ROOT, bcp47, content_versions, language_folders, pelicanconf
+from conftest import ROOT, bcp47, content_versions, language_folders, pelicanconf, search_pages
 
 CHROMIUM = "/usr/bin/chromium"
 CHROMIUM_ARGS = ["--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run",
@@ -253,10 +253,7 @@ def test_index_of_the_unpacked_bundle_works_offline(browser, published, tmp_path
 def test_every_page_declares_csp_referrer_and_a_relative_icon(published):
     # The search pages (plugins/search) run their script and Pagefind's WebAssembly: that, and
     # nothing else, is what their policy allows (tests/test_search.py parses every page's).
-    from search.plugin import DEFAULTS
-
-    search = {**DEFAULTS, **pelicanconf.SEARCH}["page"]
-    searching = {prefix + search for prefix in languages()}
+    searching = search_pages()
     for rel in html_pages(published):
         soup = BeautifulSoup((published / rel).read_text(encoding="utf-8"), "html.parser")
         csp = soup.find("meta", attrs={"http-equiv": "Content-Security-Policy"})

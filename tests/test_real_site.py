@@ -11,7 +11,7 @@ import re
 import pytest
 
 from conftest import (ROOT, assert_no_dangling_links, content_versions, internal_links, language_folders, metadata,
-                      pelicanconf, resolve)
+                      pelicanconf, resolve, search_pages)
 
 FOLDERS = language_folders()
 OUTBOUND = re.compile(r"""(?:https?://|mailto:)[^\s)<>"'\]]+""")
@@ -116,14 +116,6 @@ def test_social_accounts_on_follow_us_in_every_language(site):
         text = site.html(prefix + "follow-us.html").find("main").text
         for account in pelicanconf.SOCIAL:
             assert account["account"] in text, prefix
-
-
-def search_pages():
-    """The search page of every language (plugins/search): the only pages with a script."""
-    from search.plugin import DEFAULTS
-
-    name = {**DEFAULTS, **pelicanconf.SEARCH}["page"]
-    return {folder + name for folder in FOLDERS.values()}
 
 
 def test_no_script_iframe_or_remote_asset(site):

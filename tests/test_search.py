@@ -25,7 +25,7 @@ from bs4 import BeautifulSoup
 
 from chromium_helpers import chromium, sub_path, watched  # noqa: F401  (fixtures)
 from conftest import (ROOT, bcp47, content_versions, copy_project, language_folders, language_of, metadata, pelicanconf,
-                      resolve, run_invoke)
+                      resolve, run_invoke, search_pages as conftest_search_pages)
 
 sys.path.insert(0, str(ROOT))
 from sitetools.search import build_index  # noqa: E402
@@ -241,6 +241,7 @@ def test_fallback_copies_and_conversions_are_indexed_without_their_notices(build
 
 def test_scripts_run_on_the_search_pages_only_under_their_own_policy(published):
     search_pages = set(SEARCH_PAGES.values())
+    assert search_pages == conftest_search_pages()
     seen = set()
     for relpath in html_files(published):
         soup = BeautifulSoup((published / relpath).read_text(encoding="utf-8"), "html5lib")
