@@ -66,12 +66,9 @@ def pelican_build(args, fatal=True, output=None, env=None, after=None):
     from sitetools.atomic import build_atomically
 
     def run(staging):
-        code = subprocess.run(pelican_cmd([*args, "-o", staging], fatal), cwd=HERE, env=env).returncode
-        if code == 0 and after is not None:
-            code = after(staging)
-        return code
+        return subprocess.run(pelican_cmd([*args, "-o", staging], fatal), cwd=HERE, env=env).returncode
 
-    return build_atomically(output or CONFIG["deploy_path"], run)
+    return build_atomically(output or CONFIG["deploy_path"], run, after=after)
 
 
 def settings_for(settings_file=None):

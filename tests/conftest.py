@@ -137,11 +137,13 @@ def write_settings(tmp_path, content, output, settings=None, base="pelicanconf.p
     return conf
 
 
-def build_site(tmp_path, content, settings=None, fatal=True, base="pelicanconf.py", env=None):
+def build_site(tmp_path, content, settings=None, fatal=True, base="pelicanconf.py", env=None, debug=False):
     """Build `content` with the real Pelican in a child process."""
     output = tmp_path / "output"
     conf = write_settings(tmp_path, content, output, settings, base)
-    cmd = [sys.executable, "-m", "pelican", str(content), "-s", str(conf), "-o", str(output), "--log-handler", "plain"]
+    # (Pelican's plain log handler drops debug records: debug uses the rich one.)
+    cmd = [sys.executable, "-m", "pelican", str(content), "-s", str(conf), "-o", str(output),
+           *(["--debug"] if debug else ["--log-handler", "plain"])]
     if fatal:
         cmd += ["--fatal", "warnings"]
     run_env = {**os.environ, "COLUMNS": "200", **(env or {})}

@@ -298,6 +298,9 @@ class EventsGenerator(Generator):
             views.append(article.event)
         upcoming = sorted((v for v in views if v.upcoming), key=by_start)
         past = sorted((v for v in views if not v.upcoming), key=by_start, reverse=True)
+        # What the build's time decides on event pages (sitecore.pages).
+        sitecore.time_fact(f"events.upcoming.{self.settings['DEFAULT_LANG']}",
+                           sorted(v.article.source_path for v in upcoming))
         self.views = views
         self.upcoming = upcoming
         self.past = past
