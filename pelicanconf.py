@@ -150,6 +150,7 @@ PLUGINS = [
     "conditional",
     "review",
     "discovery",
+    "search",
 ]
 # Events (plugins/events): see README "Events"; defaults suffice.
 EVENTS = {}
@@ -186,6 +187,10 @@ MIRRORS = {}
 # absolute hreflang, sitemap.xml, robots.txt and share images.  Keys:
 # sitemap, robots, share_image, share_font (see plugins/discovery/plugin.py).
 DISCOVERY = {}
+# Search (plugins/search): a search page in every language, SEARCH["page"];
+# `invoke build`/`publish` write Pagefind's index into SEARCH["bundle"] at the
+# output root (sitetools/search.py).  Defaults suffice.
+SEARCH = {}
 
 # Chinese in one script is converted into the other when a piece has no
 # version in it (OpenCC, Hong Kong configurations).  A human translation

@@ -84,6 +84,29 @@ def published_names():
     return artefacts(settings_for(CONFIG["settings_publish"]))
 
 
+def search_index(settings_file):
+    """An `after` step for pelican_build: Pagefind's index of the staged site (sitetools/search.py).
+
+    A failure returns 1, so the staged site never replaces the output.
+    """
+    def run(staging):
+        from sitetools.search import SearchIndexError, build_index
+
+        try:
+            done = build_index(staging, settings_for(settings_file))
+        except SearchIndexError as exc:
+            print(f"search: {exc}", file=sys.stderr)
+            return 1
+        if done["pages"]:
+            print(f"search: indexed {sum(done['pages'].values())} pages in {len(done['pages'])} languages "
+                  f"into {done['bundle']}/ in {done['seconds']:.2f} s")
+        else:
+            print("search: no pieces to index")
+        return 0
+
+    return run
+
+
 @task
 def clean(c):
     """Remove the generated site (output/) and Pelican's cache."""
@@ -94,12 +117,13 @@ def clean(c):
 
 @task(help={"extra": "more pelican arguments, quoted"})
 def build(c, extra=""):
-    """Build the whole site, every language, into output/ (fails on warnings).
+    """Build the whole site, every language, into output/ (fails on warnings), with its search index.
 
     The site is built in a temporary folder that replaces output/ only when
     the build succeeds: a failed build leaves the previous site untouched.
     """
-    code = pelican_build(["-s", CONFIG["settings_base"], *shlex.split(extra)])
+    code = pelican_build(["-s", CONFIG["settings_base"], *shlex.split(extra)],
+                         after=search_index(CONFIG["settings_base"]))
     if code != 0:
         raise Exit("build failed (see above); output/ was left as it was", code=code)
 
@@ -162,7 +186,8 @@ def livereload(c, port=None):
     from watchfiles import watch
 
     def rebuild_once():
-        code = pelican_build(["-s", CONFIG["settings_base"]], fatal=False)
+        code = pelican_build(["-s", CONFIG["settings_base"]], fatal=False,
+                             after=search_index(CONFIG["settings_base"]))
         print("livereload: build", "succeeded" if code == 0 else
               "failed (see above); still serving the last good site", flush=True)
 
@@ -196,7 +221,7 @@ def signed_build_args():
             "key": "minisign secret key file: sign as part of publishing (default: the "
                    "MINISIGN_SECRET_KEY variable when set; without either the copy is not signed)"})
 def publish(c, output=None, key=None):
-    """Build with publishconf.py, then add manifest.json, the archives and SHA256SUMS.
+    """Build with publishconf.py and its search index, then add manifest.json, the archives and SHA256SUMS.
 
     The archives are site.zip and site.tar.gz; all files go to the output root.
     Set SOURCE_DATE_EPOCH for a reproducible build: two builds of one commit
@@ -219,8 +244,12 @@ def publish(c, output=None, key=None):
     from sitetools.signing import SigningError, sign as minisign_sign
 
     signer = signing_key(key)
+    index = search_index(CONFIG["settings_publish"])
 
     def add_integrity(staging):
+        # The search index first: the manifest and SHA256SUMS cover it.
+        if index(staging) != 0:
+            return 1
         try:
             info = read_build({"PATH": CONFIG["content"]}, environ=env)
             summary.update(add_integrity_files(staging, info, names))

@@ -41,6 +41,14 @@ def bcp47(code):
     return pelicanconf.LANGUAGES[code]["bcp47"]
 
 
+def search_pages():
+    """The search page of every language (plugins/search): the only pages that have a script."""
+    from search.plugin import DEFAULTS  # pelicanconf put plugins/ on sys.path
+
+    name = {**DEFAULTS, **pelicanconf.SEARCH}["page"]
+    return {folder + name for folder in language_folders().values()}
+
+
 def language_of(relpath):
     """The language whose output folder holds `relpath` (an output-relative path)."""
     first = relpath.split("/", 1)[0] + "/"
