@@ -150,10 +150,16 @@ def not_found_page(relpath):
 
 @pytest.fixture(scope="module")
 def multilang(tmp_path_factory):
-    result = build_site(tmp_path_factory.mktemp("discovery-multilang"), FIXTURES / "multilang" / "content",
-                        f"CANONICAL_URL = {CAMPAIGN!r}\n", base="publishconf.py",
-                        env={"SOURCE_DATE_EPOCH": EVENTS_EPOCH})
+    from pelican.settings import read_settings
+
+    from sitetools.search import build_index
+
+    work = tmp_path_factory.mktemp("discovery-multilang")
+    result = build_site(work, FIXTURES / "multilang" / "content", f"CANONICAL_URL = {CAMPAIGN!r}\n",
+                        base="publishconf.py", env={"SOURCE_DATE_EPOCH": EVENTS_EPOCH})
     assert result.returncode == 0, result.log
+    # As `invoke publish` makes it: with the search index, its search pages load.
+    build_index(str(result.output), read_settings(str(work / "testconf.py")))
     return result
 
 
