@@ -32,10 +32,13 @@ case "${1:-}" in
     shift
     ensure_venv requirements-dev.txt
     if [ -x .ci/system-packages ]; then .ci/system-packages; fi
-    # npm tools pinned by their package-lock.json (ipfs-car for IPFS deploys).
-    if [ ! -d tools/ipfs/node_modules ] || [ tools/ipfs/package-lock.json -nt tools/ipfs/node_modules ]; then
-      npm ci --prefix tools/ipfs --no-audit --no-fund --loglevel=error
-    fi
+    # npm tools pinned by their package-lock.json (ipfs-car for IPFS deploys,
+    # Lighthouse for the audits of tests/test_lighthouse.py).
+    for tool in tools/ipfs tools/lighthouse; do
+      if [ ! -d "$tool/node_modules" ] || [ "$tool/package-lock.json" -nt "$tool/node_modules" ]; then
+        npm ci --prefix "$tool" --no-audit --no-fund --loglevel=error
+      fi
+    done
     exec "$VENV/bin/python" -m pytest "$@"
     ;;
   *)

@@ -147,6 +147,10 @@ PLUGINS = [
     "portable",
     "integrity",
     "mirrors",
+    "conditional",
+    "review",
+    "discovery",
+    "search",
     "printed",
     "offline",
 ]
@@ -166,10 +170,29 @@ INTEGRITY = {
     "verify_page": "verify",
     "copies_page": "copies",
 }
+# Readers: what the site says about time, trust and risk (README, "Pages
+# that tell the truth about time, trust and risk").  `Review-by` dates:
+# `invoke check` warns this many days ahead (plugins/review).
+REVIEW = {"warn_days": 14}
+# Slug of the page "Reading and acting safely" (content/pages/), linked from
+# the footer and the events pages; the links are left out while it is missing.
+SAFETY_PAGE = "safety"
+# Conditional text in content (plugins/conditional) needs no setting: its
+# conditions are the keys of CAMPAIGN, and in events the event's own state.
+
 # Mirror list, mirrors page, mirrors.json and trace.json (plugins/mirrors);
 # the list itself is content/mirrors.yml.  Keys: see plugins/mirrors/plugin.py.
 MIRRORS = {}
 
+# Feeds, search engines and link previews in every language (plugins/discovery):
+# meta descriptions, Open Graph; with CANONICAL_URL also canonical links,
+# absolute hreflang, sitemap.xml, robots.txt and share images.  Keys:
+# sitemap, robots, share_image, share_font (see plugins/discovery/plugin.py).
+DISCOVERY = {}
+# Search (plugins/search): a search page in every language, SEARCH["page"];
+# `invoke build`/`publish` write Pagefind's index into SEARCH["bundle"] at the
+# output root (sitetools/search.py).  Defaults suffice.
+SEARCH = {}
 # Reach beyond the page (issue 12): printed material and the offline library.
 # Each language's leaflet (A5) and poster (A4), printed by `invoke publish`
 # (plugins/printed, sitetools/printed.py); qr_mirrors: how many official

@@ -19,6 +19,8 @@ CATEGORY_FEED_ATOM = "feeds/{slug}.atom.xml"
 # Not a domain: "." makes Pelican write feed URLs relative to each sub-site's
 # root, which the portable plugin turns into links relative to the feed file.
 FEED_DOMAIN = "."
+# Every language also gets the feed of its upcoming events (plugins/events).
+EVENTS = {**EVENTS, "upcoming_feed": "feeds/upcoming-events.atom.xml"}  # noqa: F405
 # `invoke publish` adds SHA256SUMS, manifest.json and the archives: link them.
 INTEGRITY = {**INTEGRITY, "published": True}  # noqa: F405
 # `invoke publish` prints each language's leaflet and poster and writes site.zim.

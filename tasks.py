@@ -66,12 +66,9 @@ def pelican_build(args, fatal=True, output=None, env=None, after=None):
     from sitetools.atomic import build_atomically
 
     def run(staging):
-        code = subprocess.run(pelican_cmd([*args, "-o", staging], fatal), cwd=HERE, env=env).returncode
-        if code == 0 and after is not None:
-            code = after(staging)
-        return code
+        return subprocess.run(pelican_cmd([*args, "-o", staging], fatal), cwd=HERE, env=env).returncode
 
-    return build_atomically(output or CONFIG["deploy_path"], run)
+    return build_atomically(output or CONFIG["deploy_path"], run, after=after)
 
 
 def settings_for(settings_file=None):
@@ -87,6 +84,29 @@ def published_names():
     return artefacts(settings_for(CONFIG["settings_publish"]))
 
 
+def search_index(settings_file):
+    """An `after` step for pelican_build: Pagefind's index of the staged site (sitetools/search.py).
+
+    A failure returns 1, so the staged site never replaces the output.
+    """
+    def run(staging):
+        from sitetools.search import SearchIndexError, build_index
+
+        try:
+            done = build_index(staging, settings_for(settings_file))
+        except SearchIndexError as exc:
+            print(f"search: {exc}", file=sys.stderr)
+            return 1
+        if done["pages"]:
+            print(f"search: indexed {sum(done['pages'].values())} pages in {len(done['pages'])} languages "
+                  f"into {done['bundle']}/ in {done['seconds']:.2f} s")
+        else:
+            print("search: no pieces to index")
+        return 0
+
+    return run
+
+
 @task
 def clean(c):
     """Remove the generated site (output/) and Pelican's cache."""
@@ -97,12 +117,13 @@ def clean(c):
 
 @task(help={"extra": "more pelican arguments, quoted"})
 def build(c, extra=""):
-    """Build the whole site, every language, into output/ (fails on warnings).
+    """Build the whole site, every language, into output/ (fails on warnings), with its search index.
 
     The site is built in a temporary folder that replaces output/ only when
     the build succeeds: a failed build leaves the previous site untouched.
     """
-    code = pelican_build(["-s", CONFIG["settings_base"], *shlex.split(extra)])
+    code = pelican_build(["-s", CONFIG["settings_base"], *shlex.split(extra)],
+                         after=search_index(CONFIG["settings_base"]))
     if code != 0:
         raise Exit("build failed (see above); output/ was left as it was", code=code)
 
@@ -165,7 +186,8 @@ def livereload(c, port=None):
     from watchfiles import watch
 
     def rebuild_once():
-        code = pelican_build(["-s", CONFIG["settings_base"]], fatal=False)
+        code = pelican_build(["-s", CONFIG["settings_base"]], fatal=False,
+                             after=search_index(CONFIG["settings_base"]))
         print("livereload: build", "succeeded" if code == 0 else
               "failed (see above); still serving the last good site", flush=True)
 
@@ -179,9 +201,27 @@ def livereload(c, port=None):
         rebuild_once()
 
 
-@task(help={"output": "folder to write the site into (default output/)"})
-def publish(c, output=None):
-    """Build with publishconf.py, then add manifest.json, the archives, site.zim and SHA256SUMS.
+def signing_key(key=None):
+    """The secret key publishing signs with (--key, else $MINISIGN_SECRET_KEY), or None."""
+    from sitetools.signing import SECRET_KEY_ENV
+
+    return key or (os.environ.get(SECRET_KEY_ENV, "").strip() and SECRET_KEY_ENV) or None
+
+
+def signed_build_args():
+    """Tell the build that this publish signs its checksums (INTEGRITY["signed"]), so that
+    the verify page links the signature; an unsigned publish links none."""
+    import json
+
+    integrity = {**settings_for(CONFIG["settings_publish"])["INTEGRITY"], "signed": True}
+    return ["-e", "INTEGRITY=" + json.dumps(integrity)]
+
+
+@task(help={"output": "folder to write the site into (default output/)",
+            "key": "minisign secret key file: sign as part of publishing (default: the "
+                   "MINISIGN_SECRET_KEY variable when set; without either the copy is not signed)"})
+def publish(c, output=None, key=None):
+    """Build with publishconf.py and its search index, then add manifest.json, the archives, site.zim and SHA256SUMS.
 
     The archives are site.zip and site.tar.gz; all files go to the output root.
     Each language's leaflet and poster are printed as PDF before the manifest.
@@ -189,6 +229,8 @@ def publish(c, output=None):
     with the same value are byte-identical.  Sign afterwards with `invoke sign`.
     Everything is made in a temporary folder that replaces the output only
     when all of it succeeded: a failure never leaves half a published site.
+    With a secret key (--key or $MINISIGN_SECRET_KEY) it also signs, and the
+    pages link the signature; without one they link no signature.
     """
     from buildinfo.buildinfo import BuildInfoError, read as read_build
     from sitetools.printed import PrintError
@@ -202,21 +244,32 @@ def publish(c, output=None):
     if not env.get("SOURCE_DATE_EPOCH", "").strip():
         env["SOURCE_DATE_EPOCH"] = str(int(time.time()))
     summary = {}
+    from sitetools.signing import SigningError, sign as minisign_sign
+
+    signer = signing_key(key)
+    index = search_index(CONFIG["settings_publish"])
 
     def add_integrity(staging):
+        # The search index first: the manifest and SHA256SUMS cover it.
+        if index(staging) != 0:
+            return 1
         try:
             info = read_build({"PATH": CONFIG["content"]}, environ=env)
             summary.update(add_integrity_files(staging, info, names))
-        except (BuildInfoError, IntegrityError, PrintError, ZimError, OSError) as exc:
+            if signer:
+                minisign_sign(staging, key_file=key)
+        except (BuildInfoError, IntegrityError, PrintError, ZimError, SigningError, OSError) as exc:
             print(f"publish: {exc}", file=sys.stderr)
             return 1
         return 0
 
-    code = pelican_build(["-s", CONFIG["settings_publish"]], output=output, env=env, after=add_integrity)
+    args = ["-s", CONFIG["settings_publish"], *(signed_build_args() if signer else [])]
+    code = pelican_build(args, output=output, env=env, after=add_integrity)
     if code != 0:
         raise Exit(f"publish failed (see above); {output} was left as it was", code=code)
     print(f"publish: {summary['file_count']} site files, build {summary['build_id']}; "
-          f"wrote {names.manifest}, {', '.join(names.bundles)} and {names.sums} in {output}")
+          f"wrote {names.manifest}, {', '.join(names.bundles)} and {names.sums}"
+          f"{' and ' + names.signature if signer else ' (not signed: no key)'} in {output}")
     report_reach(summary)
 
 
@@ -285,6 +338,17 @@ def verify(c, path, sums=None, signature=None, public_key=None):
     if not report.ok:
         raise Exit(f"verify: {path} is NOT a faithful copy ({len(report.problems)} problems)", code=1)
     print(f"verify: {path} is a faithful, signed copy")
+
+
+def refuse_key_from_a_copy(key, settings):
+    """check-mirrors compares the mirrors with what the campaign signed: a key
+    taken from a copy of the site (the built output every mirror copies)
+    would vouch for that copy.  (verify refuses a key inside the folder it checks.)"""
+    from sitetools.signing import key_inside, key_inside_message
+
+    for folder in {CONFIG["deploy_path"], settings["OUTPUT_PATH"]}:
+        if os.path.isdir(folder) and key_inside(key, folder):
+            raise Exit(f"check-mirrors: {key_inside_message(key, folder)}")
 
 
 @task(help={"path": "content folder to check (default: the site's content/)"})
@@ -499,6 +563,7 @@ def check_mirrors(c, mirrors=None, max_age=48.0, sample=5, json=None, public_key
     key = public_key or CONFIG["public_key"]
     if listed and not os.path.isfile(key):
         raise Exit(f"no minisign public key at {key}: pass --public-key")
+    refuse_key_from_a_copy(key, settings)
     reports = check.check_all(listed, key, max_age_hours=float(max_age), sample=int(sample),
                               seed=None if seed is None else int(seed), timeout=float(timeout),
                               ipfs_gateway=ipfs_gateway, tor_proxy=tor_proxy, names=artefacts(settings))

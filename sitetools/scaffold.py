@@ -51,7 +51,11 @@ def new_text(kind, slug, lang, languages, date=None):
         "  Summary  one sentence for listings.",
         "Optional fields: Modified (date of the last real change, YYYY-MM-DD);",
         "  Status: draft (kept out of the site until you remove the line);",
-        "  Translation-of (only in translations: `invoke translate` fills it in).",
+        "  Translation-of (only in translations: `invoke translate` fills it in);",
+        "  Review-by (YYYY-MM-DD) where facts go stale: past it the page says",
+        "  when they were last checked (Modified, else Date).",
+        "Text that asks readers to act (register, donate, write) can be shown only",
+        "  when it can be acted on: README, \"Text shown only when it can be acted on\".",
     ]
     if kind == "event":
         start = date + datetime.timedelta(days=7)
@@ -64,7 +68,8 @@ def new_text(kind, slug, lang, languages, date=None):
         ]
         comments += [
             "  Event-start     required: wall-clock time at the event, YYYY-MM-DD HH:MM.",
-            "  Event-end       or Event-duration (e.g. 2h); without either, 2 hours.",
+            "  Event-end       or Event-duration (e.g. 2h); remove the line when no end is",
+            "                  announced: nothing is made up, the page says from when.",
             "  Event-timezone  required: an IANA zone name such as Europe/London or",
             "                  Asia/Hong_Kong (not an abbreviation like BST).",
             "  Event-location  the venue, or \"Online (Zoom)\".",

@@ -16,6 +16,26 @@ class SigningError(RuntimeError):
     """minisign is missing, the key is unusable or signing failed."""
 
 
+def key_inside(public_key, folder):
+    """True when the public key file lies inside `folder` (links resolved).
+
+    A copy can carry a key of its own: whoever changed the files signs them
+    with a new key and puts that key beside them, and the check passes.  The
+    key must come from elsewhere (its ID compared with the one the campaign
+    publishes), so the tools refuse a key from inside what they check.
+    """
+    key = os.path.realpath(public_key)
+    root = os.path.realpath(folder)
+    return os.path.commonpath([key, root]) == root
+
+
+def key_inside_message(public_key, folder):
+    return (f"refusing the public key {public_key}: it lies inside {folder}, the copy being checked, and a copy "
+            "can carry a key of its own (a changed copy replaces key and signature together); use a key kept "
+            "outside it, whose ID you compared with the one the campaign publishes on its accounts and "
+            "printed material")
+
+
 def minisign():
     path = shutil.which("minisign")
     if path is None:

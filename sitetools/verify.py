@@ -6,7 +6,7 @@ import os
 from sitecore.artefacts import MANIFEST, SIGNATURE, SUMS, SumsError, read_sums, sha256_file
 
 from .publish import IntegrityError, list_files
-from .signing import check_signature
+from .signing import check_signature, key_inside, key_inside_message
 
 
 class Report:
@@ -19,6 +19,16 @@ class Report:
     @property
     def ok(self):
         return not self.problems
+
+
+def public_key_id_of(path):
+    """The ID inside a minisign public key file, or '' (minisign then says what is wrong)."""
+    from integrity.plugin import PublicKeyError, read_public_key
+
+    try:
+        return read_public_key(path)["id"]
+    except PublicKeyError:
+        return ""
 
 
 def verify(folder, public_key, sums=None, signature=None):
@@ -35,11 +45,18 @@ def verify(folder, public_key, sums=None, signature=None):
     if not os.path.isdir(folder):
         report.problems.append(f"{folder}: no such folder")
         return report
+    if key_inside(public_key, folder):
+        report.problems.append(key_inside_message(public_key, folder))
+        return report
     sums = sums or os.path.join(folder, SUMS)
     signature = signature or sums + ".minisig"
     if not os.path.isfile(sums):
         report.problems.append(f"missing: {SUMS} (pass --sums with the copy's {SUMS})")
         return report
+    key_id = public_key_id_of(public_key)
+    if key_id:
+        report.notes.append(f"key: ID {key_id} ({public_key}); compare it with the ID the campaign publishes "
+                            "on its accounts and printed material")
     ok, message = check_signature(sums, signature, public_key)
     if ok:
         report.notes.append(f"signature: good ({message.splitlines()[-1] if message else 'minisign accepted it'})")

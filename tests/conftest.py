@@ -41,6 +41,14 @@ def bcp47(code):
     return pelicanconf.LANGUAGES[code]["bcp47"]
 
 
+def search_pages():
+    """The search page of every language (plugins/search): the only pages that have a script."""
+    from search.plugin import DEFAULTS  # pelicanconf put plugins/ on sys.path
+
+    name = {**DEFAULTS, **pelicanconf.SEARCH}["page"]
+    return {folder + name for folder in language_folders().values()}
+
+
 def language_of(relpath):
     """The language whose output folder holds `relpath` (an output-relative path)."""
     first = relpath.split("/", 1)[0] + "/"
@@ -129,11 +137,13 @@ def write_settings(tmp_path, content, output, settings=None, base="pelicanconf.p
     return conf
 
 
-def build_site(tmp_path, content, settings=None, fatal=True, base="pelicanconf.py", env=None):
+def build_site(tmp_path, content, settings=None, fatal=True, base="pelicanconf.py", env=None, debug=False):
     """Build `content` with the real Pelican in a child process."""
     output = tmp_path / "output"
     conf = write_settings(tmp_path, content, output, settings, base)
-    cmd = [sys.executable, "-m", "pelican", str(content), "-s", str(conf), "-o", str(output), "--log-handler", "plain"]
+    # (Pelican's plain log handler drops debug records: debug uses the rich one.)
+    cmd = [sys.executable, "-m", "pelican", str(content), "-s", str(conf), "-o", str(output),
+           *(["--debug"] if debug else ["--log-handler", "plain"])]
     if fatal:
         cmd += ["--fatal", "warnings"]
     run_env = {**os.environ, "COLUMNS": "200", **(env or {})}
@@ -254,3 +264,39 @@ def assert_no_dangling_links(site):
             target = resolve(relpath, href)
             if target is not None:
                 assert (site.output / target).is_file(), f"{relpath}: {element}"
+
+
+# ------------------------------------------------------------ the campaign's canonical copy
+
+@pytest.fixture(scope="session")
+def canonical_site(tmp_path_factory):
+    """The real site published with CANONICAL_URL set to the loopback server that serves it.
+
+    The server is started first (port 0: the system picks a free port), so
+    the build can be told its own address: search engines, preview crawlers
+    and feed readers then fetch every absolute URL the build writes from
+    this copy.  Yields (Build, base URL without trailing slash).
+    """
+    import threading
+    from functools import partial
+    from http.server import SimpleHTTPRequestHandler, ThreadingHTTPServer
+
+    class Quiet(SimpleHTTPRequestHandler):
+        def log_message(self, *args):
+            pass
+
+    tmp = tmp_path_factory.mktemp("canonical")
+    output = tmp / "output"
+    output.mkdir()
+    httpd = ThreadingHTTPServer(("127.0.0.1", 0), partial(Quiet, directory=str(output)))
+    base = f"http://127.0.0.1:{httpd.server_address[1]}"
+    thread = threading.Thread(target=httpd.serve_forever, daemon=True)
+    thread.start()
+    try:
+        result = build_site(tmp, ROOT / "content", f"CANONICAL_URL = {base!r}\nDELETE_OUTPUT_DIRECTORY = False\n",
+                            base="publishconf.py", env={"SOURCE_DATE_EPOCH": PUBLISH_EPOCH})
+        assert result.returncode == 0, result.log
+        yield result, base
+    finally:
+        httpd.shutdown()
+        httpd.server_close()

@@ -634,8 +634,13 @@ def test_accepted_output_is_inside_the_allowlist():
 def accepted_site(tmp_path_factory):
     from conftest import build_site
 
-    result = build_site(tmp_path_factory.mktemp("accepted"), ACCEPTED)
+    from sitetools.search import build_index
+
+    work = tmp_path_factory.mktemp("accepted")
+    result = build_site(work, ACCEPTED)
     assert result.returncode == 0, result.log
+    # As `invoke build` makes it: with the search index its search pages load.
+    build_index(str(result.output), read_settings(str(work / "testconf.py")))
     return result.output
 
 

@@ -1,12 +1,17 @@
 """The published site in headless Chromium: under a deep sub-path over HTTP and from file://.
 
+Issue 11 (the end of this file): what the pages say about time (ended events, dates, facts past
+their Review-by date), trust (the key ID) and risk (the safety page), and text whose setting is empty.
+
 Every page of the real site, served on 127.0.0.1 under /mirror/a/b/, must
 load with no request leaving the copy, no failed request and no console
 error; a sample of pages in every language must do the same from file://,
 both from the output and from the unpacked offline bundle.
 """
 
+import datetime
 import posixpath
+import re
 import shutil
 import threading
 import zipfile
@@ -17,9 +22,12 @@ from urllib.parse import unquote, urlsplit
 from urllib.request import urlopen
 
 import pytest
+from babel.dates import format_date
+from babel.messages.pofile import read_po
 from bs4 import BeautifulSoup
 
-from conftest import ROOT, bcp47, content_versions, language_folders, pelicanconf
+from conftest import (FIXTURES, ROOT, bcp47, build_site, content_versions, language_folders, metadata, pelicanconf,
+                      run_invoke, search_pages)
 
 CHROMIUM = "/usr/bin/chromium"
 CHROMIUM_ARGS = ["--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run",
@@ -27,7 +35,7 @@ CHROMIUM_ARGS = ["--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-
 PREFIX = "/mirror/a/b/"
 TYPES = {".html": "text/html; charset=utf-8", ".css": "text/css; charset=utf-8", ".svg": "image/svg+xml",
          ".xml": "application/atom+xml", ".json": "application/json", ".zip": "application/zip",
-         ".gz": "application/gzip"}
+         ".gz": "application/gzip", ".js": "text/javascript; charset=utf-8"}
 
 
 def pieces():
@@ -251,10 +259,248 @@ def test_index_of_the_unpacked_bundle_works_offline(browser, published, tmp_path
 
 
 def test_every_page_declares_csp_referrer_and_a_relative_icon(published):
+    # The search pages (plugins/search) run their script and Pagefind's WebAssembly: that, and
+    # nothing else, is what their policy allows (tests/test_search.py parses every page's).
+    searching = search_pages()
     for rel in html_pages(published):
         soup = BeautifulSoup((published / rel).read_text(encoding="utf-8"), "html.parser")
         csp = soup.find("meta", attrs={"http-equiv": "Content-Security-Policy"})
-        assert csp and "default-src 'self'" in csp["content"] and "script-src 'none'" in csp["content"], rel
+        scripts = "script-src 'self' 'wasm-unsafe-eval';" if rel in searching else "script-src 'none'"
+        assert csp and "default-src 'self'" in csp["content"] and scripts in csp["content"], rel
         assert soup.find("meta", attrs={"name": "referrer", "content": "no-referrer"}), rel
         icon = soup.find("link", rel="icon")
         assert icon and not urlsplit(icon["href"]).netloc and not icon["href"].startswith("/"), rel
+
+
+# ------------------------------------------------------------ issue 11: time, trust and risk
+
+READERS_EPOCH = "1777550400"  # 2026-04-30 12:00 UTC: fixture `soon` is after it, `over` and `checked` before
+MD_LINK = re.compile(r"\[([^\]]*)\]\([^)]*\)")
+MARKER = re.compile(r"<!--\s*(if\s+[\w-]+|else|end)\s*-->")
+
+
+def plain(text):
+    """Markdown text as a reader sees it: links as their text, no heading marks, spaces folded."""
+    return " ".join(MD_LINK.sub(r"\1", text).lstrip("#").split())
+
+
+def visible(page):
+    return " ".join(page.locator("main").inner_text().split())
+
+
+def branches(path, name):
+    """(text shown when `name` holds, text shown otherwise) of every condition on `name` in a content
+    file, as plain text: inline conditions from their line, block conditions line by line."""
+    shown, other = [], []
+    lines = Path(path).read_text(encoding="utf-8").splitlines()
+    for line in lines:
+        for match in re.finditer(rf"<!-- if {name} -->(.*?)(?:<!-- else -->(.*?))?<!-- end -->", line):
+            shown.append(plain(MARKER.sub("", match[1])))
+            if match[2]:
+                other.append(plain(MARKER.sub("", match[2])))
+    depth, side = 0, None
+    for line in lines:
+        stripped = line.strip()
+        if depth == 0 and stripped == f"<!-- if {name} -->":
+            depth, side = 1, shown
+            continue
+        if depth:
+            if stripped.startswith("<!-- if "):
+                depth += 1
+            elif stripped == "<!-- end -->":
+                depth -= 1
+            elif stripped == "<!-- else -->" and depth == 1:
+                side = other
+            elif stripped and not MARKER.fullmatch(stripped) and (depth == 1 or side is shown):
+                side.append(plain(stripped))
+    return [t for t in shown if t], [t for t in other if t]
+
+
+def content_file(folder, slug, code):
+    return ROOT / "content" / folder / f"{slug}.{code}.md"
+
+
+@pytest.fixture(scope="module")
+def readers_server(tmp_path_factory):
+    """The readers fixture (tests/fixtures/readers) built once at READERS_EPOCH with a donation link,
+    served under the same deep sub-path."""
+    site = build_site(tmp_path_factory.mktemp("readers-browser"), FIXTURES / "readers" / "content",
+                      'CAMPAIGN = {**CAMPAIGN, "donation_url": "https://donate.example/"}\n',
+                      env={"SOURCE_DATE_EPOCH": READERS_EPOCH})
+    assert site.returncode == 0, site.log
+    httpd = ThreadingHTTPServer(("127.0.0.1", 0), partial(MirrorHandler, root=site.output))
+    threading.Thread(target=httpd.serve_forever, daemon=True).start()
+    yield f"http://127.0.0.1:{httpd.server_address[1]}{PREFIX}"
+    httpd.shutdown()
+    httpd.server_close()
+
+
+def catalog_text(code, msgid, **values):
+    """The theme's string in a language's catalog (English for the default language), filled in."""
+    if code == pelicanconf.DEFAULT_LANG:
+        return msgid % values
+    locale = pelicanconf.LANGUAGES[code]["locale"]
+    with open(ROOT / "translations" / locale / "LC_MESSAGES" / "messages.po", "rb") as handle:
+        return read_po(handle).get(msgid).string % values
+
+
+def test_the_ended_launch_meeting_reads_as_ended_in_every_language(browser, server):
+    page, watcher = open_page(browser, server)
+    for code, prefix in language_folders().items():
+        watcher.page = prefix + "events/launch-meeting.html"
+        page.goto(server + watcher.page, wait_until="load")
+        source = content_file("events", "launch-meeting", code)
+        start = datetime.date.fromisoformat(metadata(source)["event-start"][:10])
+        locale = pelicanconf.LANGUAGES[code]["locale"]
+        note = page.locator(".event-over")
+        assert note.is_visible(), code
+        assert " ".join(note.inner_text().split()) == catalog_text(
+            code, "This event took place on %(date)s.", date=format_date(start, "full", locale=locale)), code
+        text = visible(page)
+        upcoming_only, _ = branches(source, "upcoming")
+        assert upcoming_only, code  # the register and invite text is marked in the content
+        for sentence in upcoming_only:
+            assert sentence not in text, (code, sentence)
+        assert page.locator(".event-details a").count() == 0, code  # no joining or registration link
+        assert "–" not in page.locator(".when-local").inner_text(), code  # no end was invented
+    page.close()
+    assert watcher.problems == []
+
+
+def test_an_upcoming_fixture_event_shows_its_registration_and_invitation(browser, readers_server):
+    page, watcher = open_page(browser, readers_server)
+    watcher.page = "events/soon.html"
+    page.goto(readers_server + watcher.page, wait_until="load")
+    assert page.locator(".event-over").count() == 0
+    register = page.locator(".event-details a", has_text="Register")
+    assert register.get_attribute("href") == "https://register.example/soon"
+    text = visible(page)
+    shown, _ = branches(FIXTURES / "readers" / "content" / "events" / "soon.en.md", "upcoming")
+    assert "Please register in advance with the registration link above." in shown
+    for sentence in shown:
+        if sentence != "To register, ask the campaign.":  # the else branch of `register`
+            assert sentence in text, sentence
+    assert "To register, ask the campaign." not in text
+    watcher.page = "events/over.html"
+    page.goto(readers_server + watcher.page, wait_until="load")
+    assert page.locator(".event-over").is_visible()
+    assert page.locator(".event-details a").count() == 0 and "Invite your friends" not in visible(page)
+    page.close()
+    assert watcher.problems == []
+
+
+def test_statements_background_and_pages_show_their_dates_in_every_language(browser, server):
+    page, watcher = open_page(browser, server)
+    checked = 0
+    for (folder, slug), versions in sorted(content_versions().items()):
+        if folder == "events":
+            continue  # an event shows when it takes place instead
+        for code, prefix in language_folders().items():
+            fields = versions[code]
+            rel = f"{slug}.html" if folder in pelicanconf.PAGE_PATHS else f"{folder}/{slug}.html"
+            watcher.page = prefix + rel
+            page.goto(server + watcher.page, wait_until="load")
+            locale = pelicanconf.LANGUAGES[code]["locale"]
+            published = page.locator(".dates time").first
+            assert published.get_attribute("datetime") == fields["date"], watcher.page
+            date = datetime.date.fromisoformat(fields["date"])
+            assert " ".join(page.locator(".dates").inner_text().split()).startswith(
+                catalog_text(code, "Published on %(date)s", date=format_date(date, "long", locale=locale))), watcher.page
+            updated = page.locator(".dates .updated")
+            if "modified" in fields:
+                modified = datetime.date.fromisoformat(fields["modified"])
+                assert updated.inner_text().strip() == catalog_text(
+                    code, "updated on %(date)s", date=format_date(modified, "long", locale=locale)), watcher.page
+            else:
+                assert updated.count() == 0, watcher.page
+            checked += 1
+    page.close()
+    assert watcher.problems == [] and checked >= 5 * len(language_folders())
+
+
+def test_a_page_past_its_review_date_says_so_in_every_language(browser, readers_server):
+    page, watcher = open_page(browser, readers_server)
+    for code, prefix in language_folders().items():
+        fields = metadata(FIXTURES / "readers" / "content" / "pages" / f"checked.{code}.md")
+        watcher.page = prefix + "checked.html"
+        page.goto(readers_server + watcher.page, wait_until="load")
+        locale = pelicanconf.LANGUAGES[code]["locale"]
+        checked = format_date(datetime.date.fromisoformat(fields["modified"]), "long", locale=locale)
+        assert " ".join(page.locator(".review-due").inner_text().split()) == catalog_text(
+            code, "This information was last checked on %(date)s and may be out of date.", date=checked), code
+    watcher.page = "due-soon.html"  # not yet due: no notice
+    page.goto(readers_server + watcher.page, wait_until="load")
+    assert page.locator(".review-due").count() == 0
+    page.close()
+    assert watcher.problems == []
+    result = run_invoke(ROOT, "check", "--path", str(FIXTURES / "readers" / "content"),
+                        env={"SOURCE_DATE_EPOCH": READERS_EPOCH})
+    assert result.returncode == 0
+    assert "content/pages/due-soon.en.md:5: warning: Review-by 2026-05-10 is in 10 days" in result.stdout
+
+
+def test_the_verify_page_shows_the_key_id_of_the_one_setting(browser, server, published, tmp_path):
+    from integrity.plugin import read_public_key
+
+    key_file = ROOT / "keys" / "minisign.pub"
+    wanted = pelicanconf.INTEGRITY["key_id"].upper()
+    assert read_public_key(str(key_file))["id"] == wanted
+    page, watcher = open_page(browser, server)
+    for prefix in language_folders().values():
+        watcher.page = prefix + f"{pelicanconf.INTEGRITY['verify_page']}.html"
+        page.goto(server + watcher.page, wait_until="load")
+        assert page.locator(".key-id code").inner_text() == wanted, prefix
+        assert wanted in page.locator("pre.public-key").inner_text()  # the key file's comment names it too
+    page.close()
+    assert watcher.problems == []
+    # ... and the key shown by a copy is refused when taken from inside that copy.
+    copy = tmp_path / "copy"
+    shutil.copytree(published, copy)
+    shutil.copyfile(key_file, copy / "minisign.pub")
+    result = run_invoke(ROOT, "verify", str(copy), "--public-key", str(copy / "minisign.pub"))
+    assert result.returncode == 1 and "refusing the public key" in result.stdout
+
+
+def test_the_safety_page_exists_in_every_language_and_is_linked_where_readers_act(browser, server):
+    slug = pelicanconf.SAFETY_PAGE
+    page, watcher = open_page(browser, server)
+    for code, prefix in language_folders().items():
+        title = metadata(content_file("pages", slug, code))["title"]
+        places = [("index.html", "footer"), ("follow-us.html", "main"), ("write-to-prisoners.html", "main"),
+                  ("support.html", "main"), ("events/index.html", "main")]
+        for rel, region in places:
+            watcher.page = prefix + rel
+            page.goto(server + watcher.page, wait_until="load")
+            link = page.locator(f"{region} a[href$='{slug}.html']").first
+            assert link.is_visible(), (code, rel)
+            link.click()
+            page.wait_for_load_state("load")
+            assert page.url == server + prefix + f"{slug}.html", (code, rel, page.url)
+            assert page.locator("h1").inner_text() == title, (code, rel)
+    page.close()
+    assert watcher.problems == []
+
+
+def test_a_sentence_whose_setting_is_empty_is_absent(browser, server, readers_server):
+    assert not pelicanconf.CAMPAIGN["donation_url"] and not pelicanconf.CAMPAIGN["letter_instructions_url"]
+    page, watcher = open_page(browser, server)
+    for code, prefix in language_folders().items():
+        for rel, name in (("support", "donation_url"), ("write-to-prisoners", "letter_instructions_url")):
+            shown, otherwise = branches(content_file("pages", rel, code), name)
+            assert shown and otherwise, (code, rel)
+            watcher.page = prefix + rel + ".html"
+            page.goto(server + watcher.page, wait_until="load")
+            text = visible(page)
+            assert all(sentence not in text for sentence in shown), (code, rel)
+            assert all(sentence in text for sentence in otherwise), (code, rel)  # how to ask instead
+    page.close()
+    # With the setting filled in (the fixture's donation link), the sentence is there.
+    page, watcher = open_page(browser, readers_server)
+    watcher.page = "ask.html"
+    page.goto(readers_server + watcher.page, wait_until="load")
+    text = visible(page)
+    assert "Become a monthly sustainer with the link below." in text
+    assert "Ask the campaign how to become a sustainer." not in text
+    assert "Write to us by e-mail." not in text and "Ask us through our accounts." in text
+    page.close()
+    assert watcher.problems == []

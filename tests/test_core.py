@@ -180,8 +180,9 @@ CONFIG_MISTAKES = [
      "LANGUAGES['de'] lacks bcp47"),
     (f'TRANSLATIONS_PATH = {str(FIXTURES)!r}\n',
      f"no catalog for language {other_languages()[0]!r}: expected"),
-    ('EVENTS = {"default_duration": 120}\n', "events: EVENTS['default_duration'] must be str, got 120"),
-    ('EVENTS = {"default_duration": "two hours"}\n', "EVENTS['default_duration']"),
+    # Issue 11: an event without an end has none; the setting that made one up is gone.
+    ('EVENTS = {"default_duration": 120}\n', "events: EVENTS['default_duration'] is no longer used"),
+    ('EVENTS = {"default_duration": "two hours"}\n', "EVENTS['default_duration'] is no longer used"),
     ('MULTILANG = {"fallback_order": "en"}\n', "multilang: MULTILANG['fallback_order'] must be list or tuple, got 'en'"),
     ('ZH_CONVERT = {"targets": []}\n', "zh_convert: ZH_CONVERT['targets'] must be dict, got []"),
     ('MIRRORS = {"footer_count": "three"}\n', "mirrors: MIRRORS['footer_count'] must be int, got 'three'"),
@@ -249,15 +250,70 @@ def test_two_builds_in_one_process_start_fresh(tmp_path):
 
 # ------------------------------------------------------------ rebuilds
 
-def build_into(tmp_path, name, content, settings="", cache=None):
+def build_into(tmp_path, name, content, settings="", cache=None, epoch="1700000000", debug=False):
     """A build of `content` into tmp_path/name, with its own or a given cache folder."""
     folder = tmp_path / name
     folder.mkdir()
     extra = f"CACHE_PATH = {str(cache)!r}\n" if cache else ""
-    result = build_site(folder, content, settings + extra, env={"SOURCE_DATE_EPOCH": "1700000000",
-                                                                "BUILD_COMMIT": "rebuild-test"})
+    result = build_site(folder, content, settings + extra, debug=debug,
+                        env={"SOURCE_DATE_EPOCH": epoch, "BUILD_COMMIT": "rebuild-test", "COLUMNS": "400"})
     assert result.returncode == 0, result.log
     return result
+
+
+PAGE_COUNTS = re.compile(r"sitecore: (\d+) item pages rendered, (\d+) kept from the previous build")
+
+
+def page_counts(result):
+    """(rendered, kept) item pages over both writing processes, from the debug log."""
+    found = PAGE_COUNTS.findall(result.log)
+    assert found, result.log[-2000:]
+    return sum(int(r) for r, _k in found), sum(int(k) for _r, k in found)
+
+
+def test_a_rebuild_renders_only_the_pages_of_the_edited_piece(tmp_path):
+    import shutil
+
+    content = tmp_path / "content"
+    shutil.copytree(FIXTURES / "multilang" / "content", content)
+    cache = tmp_path / "kept-cache"
+    first = build_into(tmp_path, "first", content, cache=cache, debug=True)
+    rendered, kept = page_counts(first)
+    assert rendered > 0 and kept == 0
+    again = build_into(tmp_path, "again", content, cache=cache, debug=True)
+    assert page_counts(again) == (0, rendered)
+    # alpha has a Summary, so its body is on its own pages only; each
+    # sub-site shows one version of it, and each page's key holds them all.
+    target = content / "statements" / "alpha.en.md"
+    target.write_text(target.read_text(encoding="utf-8") + "\nAn edit of the body.\n", encoding="utf-8")
+    edited = build_into(tmp_path, "edited", content, cache=cache, debug=True)
+    assert page_counts(edited) == (len(language_folders()), rendered - len(language_folders()))
+    assert "An edit of the body." in (edited.output / "statements" / "alpha.html").read_text(encoding="utf-8")
+
+
+def test_rebuild_after_a_setting_change_equals_a_cold_build(tmp_path):
+    content = FIXTURES / "multilang" / "content"
+    cache = tmp_path / "kept-cache"
+    first = build_into(tmp_path, "first", content, cache=cache)
+    changed = 'NAV_SECTIONS = ["statements"]\n'  # every page's navigation changes
+    warm = build_into(tmp_path, "warm", content, changed, cache=cache)
+    cold = build_into(tmp_path, "cold", content, changed)
+    assert_same_tree(filecmp.dircmp(warm.output, cold.output))
+    assert not same_tree(first.output, warm.output)
+
+
+def test_rebuild_after_an_event_ended_equals_a_cold_build(tmp_path):
+    """Kept pages follow what the build's time decides, not only the files:
+    between these two builds of the same day the night vigil ends
+    (02:00 UTC on 29 March 2026)."""
+    content = FIXTURES / "events" / "content"
+    cache = tmp_path / "kept-cache"
+    before, after = "1774746000", "1774753200"  # 2026-03-29 01:00 and 03:00 UTC
+    first = build_into(tmp_path, "first", content, cache=cache, epoch=before)
+    warm = build_into(tmp_path, "warm", content, cache=cache, epoch=after)
+    cold = build_into(tmp_path, "cold", content, epoch=after)
+    assert_same_tree(filecmp.dircmp(warm.output, cold.output))
+    assert not same_tree(first.output, warm.output)
 
 
 EDITS = {

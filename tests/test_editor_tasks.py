@@ -59,6 +59,30 @@ def test_successful_build_replaces_output(tmp_path):
     assert (project / "output" / "index.html").is_file()
 
 
+def test_builds_reuse_the_site_before_last_and_equal_a_cold_build(tmp_path, monkeypatch):
+    """`invoke build` overwrites the folder of the site before last instead
+    of creating every file anew; what the build no longer writes is gone."""
+    monkeypatch.setenv("SOURCE_DATE_EPOCH", "1700000000")
+    project = make_project(tmp_path)
+    assert invoke(project, "build").returncode == 0
+    first_inode = (project / "output" / "index.html").stat().st_ino
+    assert invoke(project, "build").returncode == 0
+    assert (project / ".output.spare" / "index.html").stat().st_ino == first_inode
+    (project / "content" / "statements" / "beta.en.md").unlink()
+    alpha = project / "content" / "statements" / "alpha.en.md"
+    alpha.write_text(alpha.read_text(encoding="utf-8") + "\nA later paragraph.\n", encoding="utf-8")
+    third = invoke(project, "build")
+    assert third.returncode == 0, third.stdout + third.stderr
+    assert (project / "output" / "index.html").stat().st_ino == first_inode  # written in place
+    assert not (project / "output" / "statements" / "beta.html").exists()
+    assert not list((project / "output").rglob(".build-started"))
+    cold = make_project(tmp_path / "cold")
+    (cold / "content" / "statements" / "beta.en.md").unlink()
+    (cold / "content" / "statements" / "alpha.en.md").write_text(alpha.read_text(encoding="utf-8"), encoding="utf-8")
+    assert invoke(cold, "build").returncode == 0
+    assert snapshot(project / "output") == snapshot(cold / "output")
+
+
 @pytest.mark.parametrize("kind", ["statement", "background", "event", "page"])
 def test_new_writes_a_file_that_validates_and_builds(tmp_path, kind):
     project = make_project(tmp_path)

@@ -219,14 +219,19 @@ def test_verify_page_shows_the_public_key_and_links_the_bundles_in_every_languag
     # verify and copies (issue 4), the first mirrors of the real list and the mirrors page (issue 5).
     mirrors = {mirror.url for mirror in real_mirrors()[:mirrors_setting("footer_count")]}
     pages = {f"./{pelicanconf.INTEGRITY[name]}.html" for name in ("verify_page", "copies_page")}
+    # Issue 11: every footer also links the page "Reading and acting safely".
+    pages.add(f"./{pelicanconf.SAFETY_PAGE}.html")
     verify_page = f"{pelicanconf.INTEGRITY['verify_page']}.html"
     for prefix in language_folders().values():
         page = BeautifulSoup((published / prefix / verify_page).read_text(encoding="utf-8"), "html.parser")
         assert page.find("pre", class_="public-key").text.strip() == key, prefix
         hrefs = {a["href"] for a in page.find_all("a", href=True)}
         root = "../" if prefix else ""
-        for name in ("site.zip", "site.tar.gz", "SHA256SUMS", "SHA256SUMS.minisig", "manifest.json"):
+        for name in ("site.zip", "site.tar.gz", "SHA256SUMS", "manifest.json"):
             assert f"./{root}{name}" in hrefs or f"{root}{name}" in hrefs, (prefix, name, hrefs)
+        # Issue 11: this publish had no key, so no link to a signature that does not exist
+        # (tests/test_readers.py: a publish with a key links it).
+        assert not any(href.endswith("SHA256SUMS.minisig") for href in hrefs), (prefix, hrefs)
         footer = page.find("footer")
         assert "0123456789" in footer.text
         assert {a["href"] for a in footer.find_all("a")} == pages | mirrors | {"./" + mirrors_setting("page")}, prefix

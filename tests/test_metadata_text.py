@@ -16,7 +16,7 @@ import icalendar
 import pytest
 from bs4 import BeautifulSoup
 
-from conftest import FIXTURES, ROOT, build_site
+from conftest import FIXTURES, ROOT, build_site, search_pages
 
 sys.path.insert(0, str(ROOT / "plugins"))
 from content_checks.command import find_problems  # noqa: E402
@@ -111,8 +111,12 @@ def test_no_field_became_markup_in_any_page(site):
     assert len(pages) > 20
     for relpath in pages:
         soup = page(site, relpath)
-        scripts = [s.get("type") for s in soup.find_all("script")]
+        scripts = [s.get("type") for s in soup.find_all("script") if not s.get("src")]
         assert set(scripts) <= {"application/ld+json"}, relpath
+        # The search pages' one script is a file of the theme (tests/test_search.py); no other page has any.
+        loaded = soup.find_all("script", src=True)
+        assert len(loaded) == (1 if relpath in search_pages() else 0), relpath
+        assert all(not script.string for script in loaded), relpath
         assert not [e.name for e in soup.find_all(True) if e.name in LEAKED], relpath
         handlers = [(e.name, a) for e in soup.find_all(True) for a in e.attrs if a.lower().startswith("on")]
         assert not handlers, relpath

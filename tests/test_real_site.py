@@ -11,7 +11,7 @@ import re
 import pytest
 
 from conftest import (ROOT, assert_no_dangling_links, content_versions, internal_links, language_folders, metadata,
-                      pelicanconf, resolve)
+                      pelicanconf, resolve, search_pages)
 
 FOLDERS = language_folders()
 OUTBOUND = re.compile(r"""(?:https?://|mailto:)[^\s)<>"'\]]+""")
@@ -119,11 +119,19 @@ def test_social_accounts_on_follow_us_in_every_language(site):
 
 
 def test_no_script_iframe_or_remote_asset(site):
+    searching = search_pages()
     for relpath in site.files():
         page = site.html(relpath)
         # The only script elements allowed are schema.org JSON-LD data blocks
-        # (event pages): inline, never executed, nothing loaded.
-        for script in page.find_all("script"):
+        # (event pages): inline, never executed, nothing loaded; and on the
+        # search pages their one script, a file of the site's theme.
+        scripts = page.find_all("script")
+        if relpath in searching:
+            assert len(scripts) == 1 and not scripts[0].string, relpath
+            src = resolve(relpath, scripts[0]["src"])
+            assert src and src.startswith(pelicanconf.THEME_STATIC_DIR + "/") and src.endswith(".js"), relpath
+            scripts = []
+        for script in scripts:
             assert script.get("type") == "application/ld+json" and not script.get("src"), f"{relpath}: {script}"
         assert page.find("iframe") is None, relpath
         for element in page.find_all(["link", "img"]):

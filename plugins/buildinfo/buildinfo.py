@@ -99,7 +99,9 @@ def current(settings=None):
 
 def start(pelican_obj):
     # The main site starts each build; its sub-sites reuse the same instant.
-    current(pelican_obj.settings)
+    info = current(pelican_obj.settings)
+    # Item pages show the build's date and commit (footer), not its time.
+    sitecore.time_fact("buildinfo", (info.time.date().isoformat(), info.commit))
 
 
 def add_to_context(generator):

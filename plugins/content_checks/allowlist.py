@@ -251,19 +251,17 @@ def element_finding(tag):
 
 
 def _walk(root):
-    """(node, depth) for every node under root, in document order, without recursion."""
+    """(node, depth) for every element or comment under root, in document order, without recursion."""
     stack = [(root, 0)]
     while stack:
         node, depth = stack.pop()
         yield node, depth
         if node.tag in FOREIGN:
             continue
-        children = []
-        child = node.child
-        while child is not None:
-            children.append((child, depth + 1))
-            child = child.next
-        stack.extend(reversed(children))
+        # Text is never outside the allowlist: only elements (and comments)
+        # are visited, listed by the parser itself, which is several times
+        # faster than stepping through every child in Python.
+        stack.extend((child, depth + 1) for child in reversed(list(node.iter(include_text=False))))
 
 
 def inspect(html):

@@ -46,4 +46,25 @@ def run(settings_file, path=None, out=sys.stdout):
         print(f"{len(problems)} {noun}; fix {'it' if len(problems) == 1 else 'them'} and run `invoke check` again.", file=out)
     else:
         print("No problems found.", file=out)
+    for line in review_notes(settings):
+        print(line, file=out)
     return len(problems)
+
+
+def review_notes(settings):
+    """Review-by dates due within REVIEW["warn_days"] and overdue (plugins/review).
+
+    Notes, not problems: an overdue page still builds, with its notice,
+    because a correct old page is better than none.
+    """
+    if "review" not in [getattr(p, "__name__", p) for p in settings.get("PLUGINS", [])]:
+        return []
+    from buildinfo.buildinfo import BuildInfoError, read
+    from review.plugin import notes
+    from sitecore import ContentModel
+
+    try:
+        today = read(settings).time.date()  # SOURCE_DATE_EPOCH, else today, as a build
+    except BuildInfoError as exc:
+        return [f"review: {exc}"]
+    return notes(settings, ContentModel(settings), today)

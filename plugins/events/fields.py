@@ -200,7 +200,7 @@ class Event:
     slug: str
     lang: str
     start: datetime.datetime  # aware, in `tz`
-    end: datetime.datetime  # aware, in `tz`
+    end: datetime.datetime | None  # aware, in `tz`; None when no end is known
     tz: zoneinfo.ZoneInfo
     status: str = "scheduled"
     location: str = ""
@@ -212,7 +212,16 @@ class Event:
     private: bool = False
     sequence: int = 0
     city_key: str = ""  # the original's city, to group translations together
-    end_assumed: bool = False
+
+    @property
+    def over_at(self):
+        """When the event counts as past: its end, or without one the end of
+        its start's day at the event (midnight there), so that an evening
+        event stays listed, with its links, until that day is over."""
+        if self.end is not None:
+            return self.end
+        next_day = self.start.date() + datetime.timedelta(days=1)
+        return datetime.datetime.combine(next_day, datetime.time(0), tzinfo=self.tz)
 
     @property
     def online(self):
@@ -322,7 +331,7 @@ def parse_one(raw):
     return out, problems
 
 
-def build_event(raw, own, original, original_raw, default_duration, problems):
+def build_event(raw, own, original, original_raw, problems):
     """Merge a file's own fields over the original's; check what needs both."""
     path = raw.source.path
     fields = {**(original or {}), **own} if original is not None else dict(own)
@@ -372,7 +381,6 @@ def build_event(raw, own, original, original_raw, default_duration, problems):
         if "start" in raw.values:
             problems.append(Problem(path, line_of("start"), str(exc)))
         return None
-    end_assumed = False
     if fields.get("end_naive") is not None and not ("duration" in own and "end_naive" not in own):
         try:
             end = localize("Event-end", fields["end_naive"], tz)
@@ -380,14 +388,14 @@ def build_event(raw, own, original, original_raw, default_duration, problems):
             if "end" in raw.values:
                 problems.append(Problem(path, line_of("end"), str(exc)))
             return None
-    else:
-        length = fields.get("duration")
-        if length is None:
-            length = default_duration
-            end_assumed = True
+    elif fields.get("duration") is not None:
         # Elapsed time: across a daylight-saving change the wall clock moves.
-        end = (start.astimezone(datetime.timezone.utc) + length).astimezone(tz)
-    if end <= start:
+        end = (start.astimezone(datetime.timezone.utc) + fields["duration"]).astimezone(tz)
+    else:
+        # No end is known, and none is made up: the page says "from" the
+        # start, the calendar entry has DTSTART alone (RFC 5545 allows it).
+        end = None
+    if end is not None and end <= start:
         if "end" in raw.values:
             problems.append(Problem(
                 path, line_of("end"),
@@ -404,11 +412,11 @@ def build_event(raw, own, original, original_raw, default_duration, problems):
         country=fields.get("country", ""), online_url=fields.get("online", ""),
         register_url=fields.get("register", ""), organiser=fields.get("organiser", ""),
         private=fields.get("address-private", False), sequence=sequence,
-        city_key=(original or own).get("city", "") or own.get("city", ""), end_assumed=end_assumed,
+        city_key=(original or own).get("city", "") or own.get("city", ""),
     )
 
 
-def scan(settings, category, default_duration):
+def scan(settings, category):
     """({source_path: Event}, [Problem]) for every event file of the content."""
     raws = read_raw(settings, category)
     order = {code: index for index, code in enumerate(settings["LANGUAGES"])}
@@ -424,11 +432,11 @@ def scan(settings, category, default_duration):
         problems.extend(found)
         for raw in group:
             if raw is original_raw:
-                event = build_event(raw, original, None, None, default_duration, problems)
+                event = build_event(raw, original, None, None, problems)
             else:
                 own, found = parse_one(raw)
                 problems.extend(found)
-                event = build_event(raw, own, original, original_raw, default_duration, problems)
+                event = build_event(raw, own, original, original_raw, problems)
             if event is not None:
                 events[raw.abspath] = event
     return events, problems

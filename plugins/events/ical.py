@@ -29,7 +29,8 @@ def vevent(item, stamp, conf, absolute_url):
     component.add("uid", uid(event, conf["uid_domain"]))
     component.add("dtstamp", stamp)
     component.add("dtstart", event.start)
-    component.add("dtend", event.end)
+    if event.end is not None:  # without it the entry is DTSTART alone (RFC 5545, 3.6.1)
+        component.add("dtend", event.end)
     component.add("summary", item.title_text)
     component.add("status", ICS_STATUS[event.status])
     component.add("sequence", event.sequence)
@@ -55,8 +56,9 @@ def calendar(items, stamp, conf, name, url_of):
     zones = {}
     for item in items:
         event = item.data
-        tz, first, last = zones.get(event.tz.key, (event.tz, event.start.year, event.end.year))
-        zones[event.tz.key] = (tz, min(first, event.start.year), max(last, event.end.year))
+        end_year = (event.end or event.start).year
+        tz, first, last = zones.get(event.tz.key, (event.tz, event.start.year, end_year))
+        zones[event.tz.key] = (tz, min(first, event.start.year), max(last, end_year))
     for key in sorted(zones):
         tz, first, last = zones[key]
         cal.add_component(Timezone.from_tzinfo(

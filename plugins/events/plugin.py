@@ -25,13 +25,14 @@ logger = logging.getLogger(__name__)
 DEFAULTS = {
     # The article category (content folder) that holds events.
     "category": "events",
-    # Length of an event with neither Event-end nor Event-duration (a warning).
-    "default_duration": "2h",
     # Right-hand part of every event's UID (<slug>@<uid_domain>): the same in
     # every language and build, so calendar programs update, not duplicate.
     "uid_domain": "solidarity-campaign",
     # Slug of the page the empty upcoming list links to ("get in touch").
     "contact_page": "contact",
+    # Feed of the upcoming events in every language's folder, e.g.
+    # "feeds/upcoming-events.atom.xml" (publishconf.py); "" writes none.
+    "upcoming_feed": "",
 }
 JSONLD_STATUS = {
     "scheduled": "https://schema.org/EventScheduled",
@@ -45,12 +46,12 @@ def config(settings):
     if "site_url" in (settings.get("EVENTS") or {}):
         # The one canonical address now serves calendars, feeds and links alike.
         raise ConfigError("events: EVENTS['site_url'] has moved: set CANONICAL_URL in pelicanconf.py instead")
-    conf = plugin_config(settings, "EVENTS", DEFAULTS)
-    try:
-        fields.parse_duration(conf["default_duration"])
-    except fields.FieldError as exc:
-        raise ConfigError(f"EVENTS['default_duration']: {exc}") from exc
-    return conf
+    if "default_duration" in (settings.get("EVENTS") or {}):
+        # An end nobody announced is an invented fact (readers would plan by it).
+        raise ConfigError("events: EVENTS['default_duration'] is no longer used: an event without Event-end "
+                          "or Event-duration has no end (its page says from when, its calendar entry has "
+                          "only a start); remove the key")
+    return plugin_config(settings, "EVENTS", DEFAULTS)
 
 
 class _Scan:
@@ -66,8 +67,7 @@ def scan(settings):
     store = STATE.slot("events", _Scan).results
     root = os.path.abspath(settings["PATH"])
     if root not in store:
-        duration = fields.parse_duration(conf["default_duration"])
-        store[root] = fields.scan(settings, conf["category"], duration)
+        store[root] = fields.scan(settings, conf["category"])
     return store[root]
 
 
@@ -75,14 +75,17 @@ def check_events(settings):
     """sitecore.collect receiver: the events' problems, with the others'."""
     if not is_main_site(settings):
         return []
-    events, problems = scan(settings)
-    if not problems:
-        conf = config(settings)
-        for event in sorted(events.values(), key=lambda e: e.path):
-            if event.end_assumed:
-                logger.warning("events: %s has no Event-end or Event-duration, assuming %s",
-                               event.path, conf["default_duration"])
+    _events, problems = scan(settings)
     return problems
+
+
+def is_upcoming(event, settings):
+    """Whether `event` is still to come (or going on) at build time.
+
+    The one decision: listings, the event's page and conditional text
+    (plugins/conditional) all ask here, so they cannot disagree.
+    """
+    return event.over_at > current(settings).time
 
 
 def zone_label(moment):
@@ -118,7 +121,7 @@ class EventView:
         category = conf["category"]
         self.ics_url = f"{category}/{event.slug}.ics"
         self.start_iso = event.start.isoformat()
-        self.end_iso = event.end.isoformat()
+        self.end_iso = event.end.isoformat() if event.end else ""
         self.uid = ical.uid(event, conf["uid_domain"])
         self.absolute_url = absolute_url(settings, article.url)
         subs = settings.get("SLUG_REGEX_SUBSTITUTIONS", [])
@@ -137,6 +140,8 @@ class EventView:
         return pattern.format(time_text, date_text)
 
     def _range(self, start, end, label):
+        if end is None:
+            return self._datetime(self._date(start), self._time(start)) + " " + label(start), None
         same_day = start.date() == end.date()
         start_text = self._datetime(self._date(start), self._time(start))
         start_zone, end_zone = label(start), label(end)
@@ -157,13 +162,15 @@ class EventView:
 
     @property
     def local_range(self):
-        """(start, end) texts in the event's local time, with zone and offset."""
+        """(start, end) texts in the event's local time, with zone and offset;
+        end is None when the event has no known end."""
         return self._range(self.data.start, self.data.end, zone_label)
 
     @property
     def utc_range(self):
         utc = datetime.timezone.utc
-        return self._range(self.data.start.astimezone(utc), self.data.end.astimezone(utc), lambda m: "UTC")
+        end = self.data.end.astimezone(utc) if self.data.end else None
+        return self._range(self.data.start.astimezone(utc), end, lambda m: "UTC")
 
     @property
     def utc_start_iso(self):
@@ -171,6 +178,8 @@ class EventView:
 
     @property
     def utc_end_iso(self):
+        if self.data.end is None:
+            return ""
         return self.data.end.astimezone(datetime.timezone.utc).strftime("%Y-%m-%dT%H:%MZ")
 
     # -- text for the calendars --------------------------------------------
@@ -208,9 +217,10 @@ class EventView:
             "@type": "Event",
             "name": self.title_text,
             "startDate": event.start.isoformat(),
-            "endDate": event.end.isoformat(),
             "eventStatus": JSONLD_STATUS[event.status],
         }
+        if event.end is not None:
+            data["endDate"] = event.end.isoformat()
         if event.online and event.in_place:
             data["eventAttendanceMode"] = "https://schema.org/MixedEventAttendanceMode"
         elif event.online:
@@ -294,10 +304,15 @@ class EventsGenerator(Generator):
             if event is None:
                 continue
             article.event = EventView(article, event, self.settings, conf)
-            article.event.upcoming = event.end > now
+            # Decided once, at build time: the listings and the event's own
+            # page (its "took place" notice, its links, its conditional text) agree.
+            article.event.upcoming = is_upcoming(event, self.settings)
             views.append(article.event)
         upcoming = sorted((v for v in views if v.upcoming), key=by_start)
         past = sorted((v for v in views if not v.upcoming), key=by_start, reverse=True)
+        # What the build's time decides on event pages (sitecore.pages).
+        sitecore.time_fact(f"events.upcoming.{self.settings['DEFAULT_LANG']}",
+                           sorted(v.article.source_path for v in upcoming))
         self.views = views
         self.upcoming = upcoming
         self.past = past
@@ -396,19 +411,44 @@ class EventsGenerator(Generator):
         self.write_ics(f"{category}/calendar.ics", sorted(self.views, key=by_start), name, gettext)
         self.write_category_feeds(writer)
 
+    def feed_entries(self, articles):
+        """Events as feed entries: when (local time and UTC) and where, in the language."""
+        template = self.env.get_template("partials/event_feed_summary.html")
+        return [FeedEntry(article, template.render(self.context, item=article))
+                for article in articles if getattr(article, "event", None) is not None]
+
     def write_category_feeds(self, writer):
-        """The events category's feeds, as Pelican writes every other category's."""
+        """The events category's feeds, as Pelican writes every other category's,
+        and the feed of upcoming events."""
         entry = STATE.slot("events_category", dict).get(self.settings["DEFAULT_LANG"])
-        if entry is None:
-            return
-        category, articles = entry
-        for kind in ("ATOM", "RSS"):
-            pattern = self.settings.get(f"CATEGORY_FEED_{kind}")
-            if pattern:
-                url = self.settings.get(f"CATEGORY_FEED_{kind}_URL", str(pattern))
-                writer.write_feed(articles, self.context, str(pattern).format(slug=category.slug),
-                                  url.format(slug=category.slug), feed_title=category.name,
-                                  **({"feed_type": "rss"} if kind == "RSS" else {}))
+        if entry is not None:
+            category, articles = entry
+            for kind in ("ATOM", "RSS"):
+                pattern = self.settings.get(f"CATEGORY_FEED_{kind}")
+                if pattern:
+                    url = self.settings.get(f"CATEGORY_FEED_{kind}_URL", str(pattern))
+                    writer.write_feed(self.feed_entries(articles), self.context,
+                                      str(pattern).format(slug=category.slug),
+                                      url.format(slug=category.slug), feed_title=category.name,
+                                      **({"feed_type": "rss"} if kind == "RSS" else {}))
+        path = self.conf["upcoming_feed"]
+        if path:
+            gettext = self.translations().gettext
+            writer.write_feed(self.feed_entries([view.article for view in self.upcoming]), self.context, path,
+                              path, feed_title=gettext("Upcoming events"))
+
+
+class FeedEntry:
+    """An event article as Pelican's feed writer reads it, with the event's
+    time and place as its summary (the writer reads title, url, date,
+    summary, get_content and so on: everything else is the article's)."""
+
+    def __init__(self, article, summary):
+        self._article = article
+        self.summary = Markup(summary)
+
+    def __getattr__(self, name):
+        return getattr(self._article, name)
 
 
 def get_generators(pelican_obj):

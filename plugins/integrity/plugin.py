@@ -28,6 +28,9 @@ DEFAULTS = {
     # True when the publish pipeline adds SHA256SUMS, the signature and the
     # archives to the output (publishconf.py): only then are they linked.
     "published": False,
+    # True when that pipeline also signs SHA256SUMS (`invoke publish` with a
+    # secret key sets it for its build): only then is the signature linked.
+    "signed": False,
 }
 
 

@@ -272,6 +272,25 @@ def skip_other_copies(settings, path):
     return True
 
 
+def read_only_shown_copies(generator):
+    """article/page_generator_init receiver: other copies are not even read.
+
+    ``skip_other_copies`` answers inside Pelican's read_file, after its own
+    work on the path and metadata; with five languages that work, for the
+    four copies of each piece a sub-site does not show, was a tenth of a
+    rebuild.  The generator's file list leaves them out instead (the skip
+    receiver stays for any reader path that bypasses the list).
+    """
+    list_files = generator.get_files
+
+    def get_files(paths, exclude=None, extensions=None):
+        files = list_files(paths, exclude=exclude, extensions=extensions)
+        return {name for name in files
+                if not skip_other_copies(generator.settings, os.path.join(generator.path, name))}
+
+    generator.get_files = get_files
+
+
 def link_skipped_files(generator, items):
     """`{filename}` links to a skipped file lead to the version shown here.
 
@@ -366,6 +385,8 @@ def register():
     signals.initialized.connect(install_log_filter)
     build_started.connect(start)
     skip.connect(skip_other_copies)
+    signals.article_generator_init.connect(read_only_shown_copies)
+    signals.page_generator_init.connect(read_only_shown_copies)
     signals.generator_init.connect(generator_init)
     signals.article_generator_pretaxonomy.connect(articles_pretaxonomy)
     signals.page_generator_finalized.connect(pages_finalized)

@@ -9,11 +9,13 @@ import re
 import uuid
 from urllib.parse import urljoin, urlsplit
 
+from feedgenerator import Atom1Feed
 from pelican import signals
 from pelican.generators import Generator
 
 import sitecore
 from buildinfo import current
+from sitecore.urls import canonical_url
 
 logger = logging.getLogger(__name__)
 
@@ -88,6 +90,34 @@ def text_titles(context, feed):
             item["title"] = titles[item["link"]]
 
 
+class BasedAtomFeed(Atom1Feed):
+    """An Atom feed whose root carries xml:base (feed["xml_base"]) when it has one."""
+
+    def root_attributes(self):
+        attributes = super().root_attributes()
+        if self.feed.get("xml_base"):
+            attributes["xml:base"] = self.feed["xml_base"]
+        return attributes
+
+
+def set_base(context, feed, feed_dir):
+    """With a canonical address, xml:base names the feed's folder there.
+
+    The links themselves stay relative (the same bytes on every copy); a
+    reader resolves them against xml:base, so a subscription leads to the
+    campaign's canonical pages, as Atom readers expect of a feed with ids
+    and links they keep.  Without it they resolve against the feed's own
+    URL, wherever the copy is.
+    """
+    base = canonical_url(context)
+    if not base or type(feed) is not Atom1Feed:
+        return
+    # feedgenerator writes the root element's attributes from a method:
+    # this feed object becomes the subclass that adds xml:base.
+    feed.__class__ = BasedAtomFeed
+    feed.feed["xml_base"] = f"{base}/{feed_dir}/" if feed_dir else f"{base}/"
+
+
 def feed_generated(context, feed):
     """Text titles, and every link of an Atom feed relative to the feed file."""
     text_titles(context, feed)
@@ -102,6 +132,7 @@ def feed_generated(context, feed):
     feed.feed["feed_url"] = posixpath.basename(feed_path)
     feed.feed["link"] = relative(feed_dir, posixpath.join(prefix, "index.html"))
     feed.feed["id"] = stable_id(context, feed_path)
+    set_base(context, feed, feed_dir)
     # Pelican renders an entry's HTML with SITEURL, which is "" on the main
     # site: its {filename} links then look page-relative but are relative to
     # the site root.  Render again with a root-absolute SITEURL ("/", "/de")

@@ -19,17 +19,19 @@ and so does the tooling in ``sitetools/``.
 - ``render``: every Markdown file converted once per build, shared by the
   validation and every language's sub-site (``SharedMarkdownReader``);
   ``templates``: each template compiled once, not once per generator;
-  ``parallel``: two processes write the language sub-sites at once.
+  ``parallel``: two processes write the language sub-sites at once;
+  ``pages``: item pages whose inputs did not change are kept, not rendered.
 """
 
 from pelican import signals
 
-from . import parallel, state
+from . import pages, parallel, state
 from .config import ConfigError, plugin_config  # noqa: F401
 from .model import ContentModel, Source, content_model  # noqa: F401
 from .problems import ContentError, Problem, all_problems, collect, report  # noqa: F401
 from .render import RenderError, Rendered, log_conversions, rendered, save_cache, use_shared_reader  # noqa: F401
 from .state import STATE, BuildState, build_started, is_main_site  # noqa: F401
+from .pages import time_fact  # noqa: F401
 from .templates import share_compiled_templates
 
 
@@ -41,12 +43,16 @@ def connect():
     connection of the same receiver, so the build state is reset and the
     shared reader installed whatever the order of PLUGINS.
     """
-    # finalized, in this order: the child of a parallel build exits, then
-    # (in the parent) the counts and the cache, then the state is reset.
+    # finalized, in this order: each site keeps its item pages, the child of
+    # a parallel build exits, then (in the parent) the counts and the cache,
+    # then the state is reset.
+    signals.finalized.connect(pages.save)
     signals.finalized.connect(parallel.join_writers)
     signals.finalized.connect(log_conversions)
     signals.finalized.connect(save_cache)
     state.connect()
+    state.build_started.connect(pages.remember_inputs)
+    signals.get_writer.connect(pages.writer_class)
     signals.readers_init.connect(use_shared_reader)
     signals.generator_init.connect(share_compiled_templates)
     signals.generator_init.connect(parallel.remember_generator)

@@ -29,6 +29,9 @@ CORE_DEFAULTS = {
     "workers": 0,
     # Convert in worker processes only from this many files to convert.
     "parallel_from": 64,
+    # Keep the item pages of each build in CACHE_PATH: a rebuild writes an
+    # item page whose inputs did not change without rendering it again.
+    "page_cache": True,
 }
 
 

@@ -355,17 +355,25 @@ class ContentModel:
         # shows when the piece has none of its own; set by plugins that make
         # such a version (zh_convert: the other Chinese script).
         self.preferred_sources = {}
+        # Every sub-site asks for every file (multilang); the answer is kept.
+        self._shown = {}
 
     def shown_lang(self, key, lang, order):
         """The language of the version of piece ``key`` that ``lang``'s
         sub-site shows: its own, else a preferred source, else the first of
         ``order``; only published versions count (drafts and hidden items
         are not listed).  None if the piece has no published version."""
+        preferred = self.preferred_sources.get((lang, key))
+        memo_key = (key, lang, tuple(order), preferred)
+        if memo_key not in self._shown:
+            self._shown[memo_key] = self._shown_lang(key, lang, order, preferred)
+        return self._shown[memo_key]
+
+    def _shown_lang(self, key, lang, order, preferred):
         published = {code: source for code, source in self.pieces.get(key, {}).items()
                      if source.metadata.get("status", ("published", 0))[0].lower() == "published"}
         if lang in published:
             return lang
-        preferred = self.preferred_sources.get((lang, key))
         if preferred in published:
             return preferred
         rank = {code: index for index, code in enumerate(order)}
@@ -380,7 +388,11 @@ class ContentModel:
 def content_model(settings):
     """This build's ContentModel of settings["PATH"] (scanned on first use)."""
     models = STATE.slot("model", dict)
-    root = os.path.abspath(settings["PATH"])
-    if root not in models:
-        models[root] = ContentModel(settings)
-    return models[root]
+    # Asked for thousands of times a build: the setting's own text first.
+    found = models.get(settings["PATH"])
+    if found is None:
+        root = os.path.abspath(settings["PATH"])
+        if root not in models:
+            models[root] = ContentModel(settings)
+        found = models[settings["PATH"]] = models[root]
+    return found

@@ -7,6 +7,8 @@ import unicodedata
 from sitecore.model import ContentModel, lines_of, pick_original
 from multilang.multilang import CatalogError, catalog_languages, catalog_path, read_catalog
 
+from .glossary import findings as glossary_findings, header_placeholders
+
 HASH_LENGTH = 10
 
 # Status of one language version of a piece.
@@ -112,6 +114,18 @@ def catalog_stats(settings):
     return stats
 
 
+def catalog_headers(settings):
+    """{lang: [placeholders]} of the catalogs whose header still holds template placeholders."""
+    found = {}
+    for code in catalog_languages(settings):
+        path = catalog_path(settings, code)
+        if os.path.isfile(path):
+            left = header_placeholders(path)
+            if left:
+                found[code] = left
+    return found
+
+
 def report(settings, model=None):
     """The whole report as a JSON-ready dict (``model``: the build's ContentModel)."""
     if model is None:
@@ -143,7 +157,19 @@ def report(settings, model=None):
             for p in pieces for lang, e in p["languages"].items() if e["status"] == CONVERTED
         ],
         "catalogs": catalog_stats(settings),
+        "catalog_headers": catalog_headers(settings),
+        "glossary": glossary_findings(settings, model),
+        "reviews": review_dates(settings, model),
     }
+
+
+def review_dates(settings, model):
+    """Files with a Review-by date and their state at build time (plugins/review), if it is used."""
+    if "review" not in [getattr(p, "__name__", p) for p in settings.get("PLUGINS", [])]:
+        return []
+    from review.plugin import as_report, today_of
+
+    return as_report(settings, model, today_of(settings))
 
 
 def by_path(data):
@@ -186,4 +212,22 @@ def format_text(data):
         else:
             lines.append(f"  {lang} ({stats['locale']}): {stats['messages']} strings, "
                          f"{stats['untranslated']} untranslated, {stats['fuzzy']} fuzzy")
+        if data.get("catalog_headers", {}).get(lang):
+            lines.append(f"    header still has placeholders: {', '.join(data['catalog_headers'][lang])} "
+                         "(fill them in or leave the field empty)")
+    lines.append("")
+    glossary = data.get("glossary", [])
+    if glossary:
+        lines.append(f"Glossary ({len(glossary)} finding{'s' if len(glossary) != 1 else ''}: one term per concept, "
+                     "translations/<locale>/glossary.toml):")
+        lines.extend(f"  {item['path']}:{item['line']}: {item['message']}" for item in glossary)
+    else:
+        lines.append("Glossary: no findings.")
+    reviews = [item for item in data.get("reviews", []) if item["state"] != "current"]
+    if reviews:
+        lines.append("")
+        lines.append("Review-by (facts to check again; see `invoke check`):")
+        for item in reviews:
+            checked = f", last checked {item['checked']}" if item["checked"] else ""
+            lines.append(f"  {item['path']}:{item['line']}: {item['state']}, Review-by {item['review_by']}{checked}")
     return "\n".join(lines) + "\n"

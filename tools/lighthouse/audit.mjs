@@ -1,0 +1,44 @@
+// Audits pages with the pinned Lighthouse in one Chrome, one page after the other.
+//   CHROME_PATH=/usr/bin/chromium node audit.mjs REPORT.json URL...
+// REPORT.json: {url: {"scores": {category: score}, "failed": [{id, title, score, details}]}}.
+// Chrome is started once (headless; --no-sandbox when run as root, as on CI).
+import fs from 'node:fs';
+import process from 'node:process';
+import * as chromeLauncher from 'chrome-launcher';
+import lighthouse from 'lighthouse';
+
+const [out, ...urls] = process.argv.slice(2);
+if (!out || urls.length === 0) {
+  console.error('usage: node audit.mjs REPORT.json URL...');
+  process.exit(2);
+}
+const flags = ['--headless=new', '--disable-gpu', '--no-first-run', '--disable-background-networking',
+  '--disable-component-update', '--disable-sync'];
+if (process.getuid && process.getuid() === 0) flags.push('--no-sandbox');
+const chrome = await chromeLauncher.launch({chromeFlags: flags});
+const report = {};
+try {
+  for (const url of urls) {
+    const result = await lighthouse(url, {port: chrome.port, output: 'json', logLevel: 'error',
+      onlyCategories: ['performance', 'accessibility', 'best-practices', 'seo']});
+    const lhr = result.lhr;
+    const scores = {};
+    const failed = [];
+    for (const [id, category] of Object.entries(lhr.categories)) {
+      scores[id] = category.score;
+      for (const ref of category.auditRefs) {
+        const audit = lhr.audits[ref.id];
+        if (ref.weight > 0 && audit.score !== null && audit.score < 1) {
+          failed.push({category: id, id: ref.id, title: audit.title, score: audit.score,
+            displayValue: audit.displayValue || '', details: audit.details && audit.details.items
+              ? audit.details.items.slice(0, 5) : null});
+        }
+      }
+    }
+    report[url] = {scores, failed, runtimeError: lhr.runtimeError || null,
+      finalUrl: lhr.finalDisplayedUrl, lighthouseVersion: lhr.lighthouseVersion};
+  }
+} finally {
+  await chrome.kill();
+}
+fs.writeFileSync(out, JSON.stringify(report, null, 1));
