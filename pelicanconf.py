@@ -197,10 +197,10 @@ SEARCH = {}
 # Each language's leaflet (A5) and poster (A4), printed by `invoke publish`
 # (plugins/printed, sitetools/printed.py); qr_mirrors: how many official
 # mirrors get a QR code.  Other keys (text_from, events, folder, fonts): see
-# plugins/printed/plugin.py.  publishconf.py turns "published" on.
+# plugins/printed/plugin.py.  `invoke publish` turns "published" on.
 PRINTED = {"qr_mirrors": 3}
 # The whole site as site.zim for Kiwix (plugins/offline, sitetools/zim.py);
-# keys: see plugins/offline/plugin.py.  publishconf.py turns "published" on.
+# keys: see plugins/offline/plugin.py.  `invoke publish` turns "published" on.
 OFFLINE = {}
 
 # Chinese in one script is converted into the other when a piece has no

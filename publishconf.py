@@ -23,7 +23,4 @@ FEED_DOMAIN = "."
 EVENTS = {**EVENTS, "upcoming_feed": "feeds/upcoming-events.atom.xml"}  # noqa: F405
 # `invoke publish` adds SHA256SUMS, manifest.json and the archives: link them.
 INTEGRITY = {**INTEGRITY, "published": True}  # noqa: F405
-# `invoke publish` prints each language's leaflet and poster and writes site.zim.
-PRINTED = {**PRINTED, "published": True}  # noqa: F405
-OFFLINE = {**OFFLINE, "published": True}  # noqa: F405
 DELETE_OUTPUT_DIRECTORY = True

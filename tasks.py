@@ -217,6 +217,22 @@ def signed_build_args():
     return ["-e", "INTEGRITY=" + json.dumps(integrity)]
 
 
+def publish_build_args(signer):
+    """Pelican's -e overrides for this publish's build: it prints each language's leaflet and
+    poster and packs site.zim (PRINTED/OFFLINE["published"]: the build writes what publish turns
+    into them and links them), and, when it signs, INTEGRITY["signed"] (signed_build_args).
+
+    A plain `pelican -s publishconf.py` build writes and links none of them."""
+    import json
+
+    settings = settings_for(CONFIG["settings_publish"])
+    overrides = [f"{name}=" + json.dumps({**(settings.get(name) or {}), "published": True})
+                 for name in ("PRINTED", "OFFLINE")]
+    if signer:
+        overrides += signed_build_args()[1:]
+    return ["-e", *overrides]
+
+
 @task(help={"output": "folder to write the site into (default output/)",
             "key": "minisign secret key file: sign as part of publishing (default: the "
                    "MINISIGN_SECRET_KEY variable when set; without either the copy is not signed)"})
@@ -263,7 +279,7 @@ def publish(c, output=None, key=None):
             return 1
         return 0
 
-    args = ["-s", CONFIG["settings_publish"], *(signed_build_args() if signer else [])]
+    args = ["-s", CONFIG["settings_publish"], *publish_build_args(signer)]
     code = pelican_build(args, output=output, env=env, after=add_integrity)
     if code != 0:
         raise Exit(f"publish failed (see above); {output} was left as it was", code=code)

@@ -317,7 +317,7 @@ def test_missing_fonts_stop_publishing_with_what_to_install(tmp_path):
 
 def test_a_piece_that_does_not_exist_prints_no_text_and_publish_says_so(tmp_path):
     result = build_site(tmp_path, ROOT / "content", base="publishconf.py",
-                        settings='PRINTED = {**PRINTED, "text_from": "no-such-piece"}\n')
+                        settings='PRINTED = {**PRINTED, "published": True, "text_from": "no-such-piece"}\n')
     assert result.returncode == 0, result.log
     jobs = json.loads((result.output / "publish-inputs" / "printed" / "printed.json").read_text())
     (note,) = jobs["notes"]

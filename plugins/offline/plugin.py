@@ -1,6 +1,6 @@
 """Pelican side: the ZIM file's metadata in every language, for `invoke publish`.
 
-When ``OFFLINE["published"]`` is on (publishconf.py), every sub-site writes
+When ``OFFLINE["published"]`` is on (``invoke publish``), every sub-site writes
 ``<its folder>/publish-inputs/offline/metadata.html`` (template
 ``offline/metadata.html``: title and description in its language), and the
 main site also ``offline.json`` (the languages with their folders and ISO
@@ -25,8 +25,9 @@ from sitecore.urls import canonical_url
 
 
 DEFAULTS = {
-    # True when `invoke publish` writes the ZIM file (publishconf.py): only
-    # then are its inputs written and is it linked from the copies page.
+    # True in the build `invoke publish` makes (it passes this with -e):
+    # only then are the ZIM's inputs written and is it linked from the
+    # copies page.
     "published": False,
     # The ZIM's Name: a stable identifier by which Kiwix recognises a newer
     # file of the same content ({project}_{language}_{selection}, as openZIM

@@ -1,6 +1,6 @@
 """Pelican side: each language's leaflet and poster as HTML, for `invoke publish` to print.
 
-Every sub-site writes, when ``PRINTED["published"]`` is on (publishconf.py),
+Every sub-site writes, when ``PRINTED["published"]`` is on (``invoke publish``),
 ``<its folder>/publish-inputs/printed/``: ``leaflet.html``, ``poster.html``
 and ``printed.json``, the list of documents to print with the PDF each
 becomes (relative to the language's folder) and the font families the
@@ -24,8 +24,9 @@ from sitecore.urls import absolute_url
 
 
 DEFAULTS = {
-    # True when `invoke publish` prints the material (publishconf.py): only
-    # then is its HTML written and are the PDFs linked from the copies page.
+    # True in the build `invoke publish` makes (it passes this with -e):
+    # only then is the material's HTML written, for publish to print, and
+    # are the PDFs linked from the copies page.
     "published": False,
     # Folder of each language's PDFs, inside that language's folder.
     "folder": "print",
