@@ -20,7 +20,10 @@ What is measured:
   build of the same size;
 - peak memory (max RSS of the build process) of ours at --memory-pieces;
 - Markdown conversions per source file (from the build's debug log);
-- page weight: the median page, gzipped, with its stylesheet gzipped.
+- page weight: the median page, gzipped, with its stylesheet gzipped;
+- `invoke publish` at the smallest size, once, in a copy of the project:
+  the site with its search index, printed material, ZIM, manifest,
+  archives and checksums (reported, no goal).
 """
 
 import argparse
@@ -136,6 +139,28 @@ def run_build_task(content, conf, output):
     return time.perf_counter() - start
 
 
+PROJECT_SKIP = shutil.ignore_patterns(".git", ".venv", "venv", "output", "cache", "content", "node_modules",
+                                      ".output*", "__pycache__", "*.pyc", "*.mo", "dist", "benchmarks")
+
+
+def publish_seconds(content, work):
+    """Wall seconds of `invoke publish` (site, search index, printed material,
+    ZIM, manifest, archives, checksums) of `content` in a copy of the project."""
+    project = work / "project"
+    shutil.copytree(ROOT, project, ignore=PROJECT_SKIP)
+    shutil.copytree(content, project / "content")
+    env = {**os.environ, "SOURCE_DATE_EPOCH": EPOCH, "BUILD_COMMIT": "bench"}
+    env.pop("MINISIGN_SECRET_KEY", None)  # unsigned: a bench holds no secret key
+    start = time.perf_counter()
+    result = subprocess.run([sys.executable, "-m", "invoke", "publish"], cwd=project, env=env,
+                            capture_output=True, text=True)
+    seconds = time.perf_counter() - start
+    if result.returncode != 0:
+        raise SystemExit(f"bench: invoke publish failed:\n{(result.stdout + result.stderr)[-3000:]}")
+    shutil.rmtree(project)
+    return seconds
+
+
 def fresh(path):
     shutil.rmtree(path, ignore_errors=True)
     return path
@@ -150,7 +175,7 @@ def page_weight(output):
     return int(statistics.median(sizes)), len(sizes)
 
 
-def measure(sizes, runs, memory_pieces, languages, default_lang, log=print):
+def measure(sizes, runs, memory_pieces, languages, default_lang, log=print, publish=True):
     results = {"languages": len(languages), "runs": runs, "sizes": {}}
     with tempfile.TemporaryDirectory(prefix="bench-") as tmp:
         tmp = Path(tmp)
@@ -198,6 +223,8 @@ def measure(sizes, runs, memory_pieces, languages, default_lang, log=print):
                 entry["conversions"] = conversions
                 entry["conversions_per_file"] = round(conversions / files, 2)
             entry["median_page_gzip_bytes"], entry["pages"] = page_weight(ours_out)
+            if publish and pieces == min(sizes):
+                entry["publish_seconds"] = round(publish_seconds(content, work), 2)
             results["sizes"][pieces] = entry
             log(f"  {pieces} x {len(languages)}: {json.dumps(entry)}")
             shutil.rmtree(work)
@@ -242,6 +269,7 @@ def main(argv=None):
     parser.add_argument("--runs", type=int, default=3, help="alternating runs per size (medians)")
     parser.add_argument("--memory-pieces", type=int, default=1000, help="size of the memory build; 0 to skip")
     parser.add_argument("--json", help="also write the results to this file")
+    parser.add_argument("--no-publish", action="store_true", help="skip timing `invoke publish` at the smallest size")
     args = parser.parse_args(argv)
 
     import pelicanconf
@@ -250,13 +278,16 @@ def main(argv=None):
     sizes = sorted(int(size) for size in args.sizes.split(","))
     print(f"bench: {', '.join(f'{s} x {len(languages)}' for s in sizes)}, {args.runs} runs each, "
           f"{os.cpu_count()} cores")
-    results = measure(sizes, args.runs, args.memory_pieces, languages, pelicanconf.DEFAULT_LANG)
+    results = measure(sizes, args.runs, args.memory_pieces, languages, pelicanconf.DEFAULT_LANG,
+                      publish=not args.no_publish)
     verdict = judge(results)
     print()
     for pieces, entry in results["sizes"].items():
         print(f"{pieces} x {len(languages)} ({entry['files']} files): ours {entry['ours_seconds']} s, "
               f"stock {entry['stock_seconds']} s, stock/ours {entry['speedup_vs_stock']}x; "
-              f"one file changed: {entry['incremental_seconds']} s")
+              f"one file changed: {entry['incremental_seconds']} s"
+              + (f"; invoke publish (with search, printed material, ZIM): {entry['publish_seconds']} s"
+                 if "publish_seconds" in entry else ""))
     failures = []
     for key, (value, ok) in verdict.items():
         op, goal = GOALS[key]

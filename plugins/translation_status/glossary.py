@@ -15,6 +15,7 @@ place as `path:line`.  A match that overlaps the used term does not count
 script match whole words, in any case; others match anywhere.
 """
 
+import functools
 import os
 import re
 import tomllib
@@ -65,6 +66,7 @@ def load(path):
     return terms
 
 
+@functools.lru_cache(maxsize=None)
 def pattern(word):
     """Whole words for Latin script (case-insensitive), anywhere otherwise."""
     escaped = re.escape(word)
@@ -130,7 +132,13 @@ def findings(settings, model):
         places = [(source.path, number, text) for source in model.sources if source.lang == code
                   for number, text in content_lines(source)]
         places += list(catalog_lines(settings, code))
+        # Every build reads every line: most hold no avoided word at all,
+        # which a plain (case-folded) substring test tells cheaply.
+        words = {word.casefold() for term in terms for word in term["avoid"]}
         for shown, number, text in places:
+            folded = text.casefold()
+            if not any(word in folded for word in words):
+                continue
             for term in terms:
                 for word, _column in matches(text, term):
                     found.append({"path": shown, "line": number, "lang": code, "word": word,
