@@ -151,6 +151,8 @@ PLUGINS = [
     "review",
     "discovery",
     "search",
+    "printed",
+    "offline",
 ]
 # Events (plugins/events): see README "Events"; defaults suffice.
 EVENTS = {}
@@ -191,6 +193,15 @@ DISCOVERY = {}
 # `invoke build`/`publish` write Pagefind's index into SEARCH["bundle"] at the
 # output root (sitetools/search.py).  Defaults suffice.
 SEARCH = {}
+# Reach beyond the page (issue 12): printed material and the offline library.
+# Each language's leaflet (A5) and poster (A4), printed by `invoke publish`
+# (plugins/printed, sitetools/printed.py); qr_mirrors: how many official
+# mirrors get a QR code.  Other keys (text_from, events, folder, fonts): see
+# plugins/printed/plugin.py.  `invoke publish` turns "published" on.
+PRINTED = {"qr_mirrors": 3}
+# The whole site as site.zim for Kiwix (plugins/offline, sitetools/zim.py);
+# keys: see plugins/offline/plugin.py.  `invoke publish` turns "published" on.
+OFFLINE = {}
 
 # Chinese in one script is converted into the other when a piece has no
 # version in it (OpenCC, Hong Kong configurations).  A human translation

@@ -217,13 +217,30 @@ def signed_build_args():
     return ["-e", "INTEGRITY=" + json.dumps(integrity)]
 
 
+def publish_build_args(signer):
+    """Pelican's -e overrides for this publish's build: it prints each language's leaflet and
+    poster and packs site.zim (PRINTED/OFFLINE["published"]: the build writes what publish turns
+    into them and links them), and, when it signs, INTEGRITY["signed"] (signed_build_args).
+
+    A plain `pelican -s publishconf.py` build writes and links none of them."""
+    import json
+
+    settings = settings_for(CONFIG["settings_publish"])
+    overrides = [f"{name}=" + json.dumps({**(settings.get(name) or {}), "published": True})
+                 for name in ("PRINTED", "OFFLINE")]
+    if signer:
+        overrides += signed_build_args()[1:]
+    return ["-e", *overrides]
+
+
 @task(help={"output": "folder to write the site into (default output/)",
             "key": "minisign secret key file: sign as part of publishing (default: the "
                    "MINISIGN_SECRET_KEY variable when set; without either the copy is not signed)"})
 def publish(c, output=None, key=None):
-    """Build with publishconf.py and its search index, then add manifest.json, the archives and SHA256SUMS.
+    """Build with publishconf.py and its search index, then add manifest.json, the archives, site.zim and SHA256SUMS.
 
     The archives are site.zip and site.tar.gz; all files go to the output root.
+    Each language's leaflet and poster are printed as PDF before the manifest.
     Set SOURCE_DATE_EPOCH for a reproducible build: two builds of one commit
     with the same value are byte-identical.  Sign afterwards with `invoke sign`.
     Everything is made in a temporary folder that replaces the output only
@@ -232,7 +249,9 @@ def publish(c, output=None, key=None):
     pages link the signature; without one they link no signature.
     """
     from buildinfo.buildinfo import BuildInfoError, read as read_build
+    from sitetools.printed import PrintError
     from sitetools.publish import IntegrityError, publish as add_integrity_files
+    from sitetools.zim import ZimError
 
     names = published_names()
     output = os.path.abspath(output or CONFIG["deploy_path"])
@@ -255,18 +274,46 @@ def publish(c, output=None, key=None):
             summary.update(add_integrity_files(staging, info, names))
             if signer:
                 minisign_sign(staging, key_file=key)
-        except (BuildInfoError, IntegrityError, SigningError, OSError) as exc:
+        except (BuildInfoError, IntegrityError, PrintError, ZimError, SigningError, OSError) as exc:
             print(f"publish: {exc}", file=sys.stderr)
             return 1
         return 0
 
-    args = ["-s", CONFIG["settings_publish"], *(signed_build_args() if signer else [])]
+    args = ["-s", CONFIG["settings_publish"], *publish_build_args(signer)]
     code = pelican_build(args, output=output, env=env, after=add_integrity)
     if code != 0:
         raise Exit(f"publish failed (see above); {output} was left as it was", code=code)
     print(f"publish: {summary['file_count']} site files, build {summary['build_id']}; "
           f"wrote {names.manifest}, {', '.join(names.bundles)} and {names.sums}"
           f"{' and ' + names.signature if signer else ' (not signed: no key)'} in {output}")
+    report_reach(summary)
+
+
+def report_reach(summary):
+    """What publish printed and packed beyond the site (issue 12), and how long it took."""
+    if not summary.get("printed") and not summary.get("zim"):
+        return
+    timings = ", ".join(f"{step} {seconds:.2f} s" for step, seconds in summary.get("timings", {}).items())
+    print(f"publish: {len(summary.get('printed', []))} PDFs of printed material"
+          f"{', ' + summary['zim'] if summary.get('zim') else ''}" + (f" ({timings})" if timings else ""))
+    for note in summary.get("notes", []):
+        print(f"publish: note: {note}")
+
+
+@task(name="zim-illustration")
+def zim_illustration(c):
+    """Draw theme/static/favicon.svg as the ZIM file's 48x48 PNG illustration (Chromium, Playwright).
+
+    The PNG is committed (OFFLINE["illustration"]) so that every publish packs the same bytes;
+    run this after changing the favicon.
+    """
+    from offline.plugin import illustration_path
+    from sitetools.illustration import draw
+
+    settings = settings_for()
+    target = illustration_path(settings)
+    draw(os.path.join(settings["THEME"], "static", "favicon.svg"), target)
+    print(f"zim-illustration: wrote {os.path.relpath(target, HERE)}")
 
 
 @task(help={"key": "minisign secret key file (default: the MINISIGN_SECRET_KEY variable, "

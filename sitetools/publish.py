@@ -8,8 +8,15 @@ output root:
   size of every *site file* (everything Pelican wrote);
 - ``site.zip`` and ``site.tar.gz``: reproducible archives of the site files
   plus ``manifest.json``, under one top folder ``site/``;
+- ``site.zim``: the same files as one ZIM file for Kiwix readers
+  (``sitetools/zim.py``);
 - ``SHA256SUMS`` (BSD format of ``sha256sum --tag``): every file of the
-  output, i.e. the site files, ``manifest.json`` and both archives.
+  output, i.e. the site files, ``manifest.json``, both archives and the ZIM.
+
+Before the manifest, it turns what the build left in ``publish-inputs/``
+folders into site files (each language's leaflet and poster as PDF,
+``sitetools/printed.py``), reads the ZIM's metadata from there, and removes
+those folders: no copy holds them.
 
 ``SHA256SUMS`` is what ``invoke sign`` signs (``SHA256SUMS.minisig``), so
 the signature covers everything; nothing covers ``SHA256SUMS`` or its
@@ -22,7 +29,9 @@ import gzip
 import io
 import json
 import os
+import shutil
 import tarfile
+import time
 import zipfile
 
 from sitecore.artefacts import ARCHIVE_ROOT, Artefacts, sha256_file, sums_line
@@ -73,7 +82,7 @@ def write_manifest(root, build, names=DEFAULT_NAMES):
         "build_time": build.time.strftime("%Y-%m-%dT%H:%M:%SZ"),
         "file_count": len(files),
         "covers": (f"every file of the site except {names.manifest}, {names.sums}, {names.signature}, "
-                   f"{' and '.join(names.bundles)}"),
+                   f"{', '.join(names.bundles)} and {names.zim}"),
         "files": files,
     }
     text = json.dumps(manifest, indent=1, sort_keys=True, ensure_ascii=False) + "\n"
@@ -134,8 +143,16 @@ def write_sums(root, names=DEFAULT_NAMES):
         handle.write(sums_text(root, names))
 
 
+def remove_inputs(root, names=DEFAULT_NAMES):
+    """Remove every folder the build wrote for publish to consume (print HTML, ZIM metadata)."""
+    for dirpath, dirnames, _filenames in os.walk(root):
+        for name in [d for d in dirnames if d == names.inputs]:
+            shutil.rmtree(os.path.join(dirpath, name))
+            dirnames.remove(name)
+
+
 def publish(root, build, names=DEFAULT_NAMES):
-    """Add manifest.json, site.zip, site.tar.gz and SHA256SUMS to a built site.
+    """Add manifest.json, site.zip, site.tar.gz, site.zim and SHA256SUMS to a built site.
 
     Files from an earlier run (and a stale signature) are removed first, so
     the result depends only on the site files and the build.  `names` are
@@ -145,9 +162,23 @@ def publish(root, build, names=DEFAULT_NAMES):
         path = os.path.join(root, name)
         if os.path.exists(path):
             os.remove(path)
+    from .printed import write_pdfs
+    from .zim import read_inputs, write_zim
+
+    timings = {}
+    started = time.perf_counter()
+    printed, notes = write_pdfs(root, names.inputs)
+    timings["PDFs"] = time.perf_counter() - started
+    offline = read_inputs(root, names.inputs)
+    remove_inputs(root, names)
     manifest = write_manifest(root, build, names)
     zip_name, tar_name = names.bundles
     write_zip(root, os.path.join(root, zip_name), build.epoch, names)
     write_tar_gz(root, os.path.join(root, tar_name), build.epoch, names)
+    if offline is not None:
+        started = time.perf_counter()
+        write_zim(root, os.path.join(root, names.zim), bundle_members(root, names), offline, build, names)
+        timings["ZIM"] = time.perf_counter() - started
     write_sums(root, names)
-    return manifest
+    return {**manifest, "printed": printed, "zim": names.zim if offline is not None else "", "timings": timings,
+            "notes": [f"printed: {note}" for note in notes]}

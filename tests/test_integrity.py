@@ -15,7 +15,7 @@ from conftest import (PUBLISH_COMMIT, PUBLISH_EPOCH, ROOT, language_folders, mir
                       real_mirrors, run_invoke)
 
 SUMS_LINE = re.compile(r"^SHA256 \((.+)\) = ([0-9a-f]{64})$")
-NOT_SITE = {"manifest.json", "SHA256SUMS", "SHA256SUMS.minisig", "site.zip", "site.tar.gz"}
+NOT_SITE = {"manifest.json", "SHA256SUMS", "SHA256SUMS.minisig", "site.zip", "site.tar.gz", "site.zim"}
 
 
 def tree(folder):

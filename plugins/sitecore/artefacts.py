@@ -1,7 +1,8 @@
 """The files a copy holds about itself, by name, and the one SHA256SUMS format.
 
 The build writes the trace file and ``mirrors.json``; ``invoke publish`` adds
-the manifest, the archives and ``SHA256SUMS``; ``invoke sign`` the signature.
+the manifest, the archives, the ZIM file and ``SHA256SUMS``; ``invoke sign``
+the signature.
 ``invoke verify``, ``invoke check-mirrors`` and ``invoke deploy`` (which
 uploads them last) read them back.  Their names are defined here once, and
 the two a site may rename (``MIRRORS["trace"]``, ``MIRRORS["json"]``) are read
@@ -20,6 +21,13 @@ SUMS = "SHA256SUMS"
 SIGNATURE = "SHA256SUMS.minisig"
 MANIFEST = "manifest.json"
 BUNDLES = ("site.zip", "site.tar.gz")
+# The whole site as one ZIM file, for Kiwix readers (sitetools/zim.py).
+ZIM = "site.zim"
+# A folder the build writes into the output root and into every language's
+# folder: what `invoke publish` turns into files of the site (print HTML
+# becomes PDF) or of the ZIM (its metadata).  Publish removes it before it
+# lists the site files, so no copy ever holds it.
+PUBLISH_INPUTS = "publish-inputs"
 # Top folder inside both archives: unpacking never spills files around.
 ARCHIVE_ROOT = "site"
 TRACE = "trace.json"
@@ -41,11 +49,19 @@ class Artefacts:
     signature: str = SIGNATURE
     manifest: str = MANIFEST
     bundles: tuple = BUNDLES
+    zim: str = ZIM
+    inputs: str = PUBLISH_INPUTS
 
     @property
     def not_site_files(self):
         """Files about the site rather than part of it: publish adds them after the build."""
-        return frozenset({self.manifest, self.sums, self.signature, *self.bundles})
+        return frozenset({self.manifest, self.sums, self.signature, *self.bundles, self.zim})
+
+    @property
+    def beside_copy(self):
+        """Files published beside the site that no bundle can hold (each would have to hold
+        itself or the checksums of itself); a copy made from a bundle lacks them."""
+        return frozenset({self.sums, self.signature, *self.bundles, self.zim})
 
     @property
     def build_identity(self):

@@ -29,6 +29,8 @@ CONTENT_TYPES = {
     ".br": "application/x-brotli",
     ".zip": "application/zip",
     ".zim": "application/x-zim",
+    ".pdf": "application/pdf",
+    ".png": "image/png",
 }
 NAME_TYPES = {"SHA256SUMS": "text/plain; charset=utf-8", "CNAME": "text/plain; charset=utf-8"}
 
