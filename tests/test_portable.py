@@ -55,3 +55,25 @@ def test_a_404_page_in_every_folder_with_links_for_that_folder(build):
         assert soup.find("style") is not None and soup.find("link", rel="stylesheet") is None, page
         csp = soup.find("meta", attrs={"http-equiv": "Content-Security-Policy"})["content"]
         assert "style-src 'sha256-" in csp and "default-src 'self'" in csp, page
+
+
+def test_the_stylesheet_reaches_readers_without_its_comments(build):
+    """Every rule of the theme's stylesheet, none of its comments (the 404
+    pages inline the same text, under their policy's hash)."""
+    import base64
+    import hashlib
+
+    from conftest import ROOT
+
+    result = build("portable")
+    assert result.returncode == 0, result.log
+    source = (ROOT / "theme" / "static" / "css" / "site.css").read_text(encoding="utf-8")
+    shipped = (result.output / "theme" / "css" / "site.css").read_text(encoding="utf-8")
+    assert "/*" in source and "/*" not in shipped and "*/" not in shipped
+    uncommented = re.sub(r"/\*.*?\*/", "", source, flags=re.S)
+    assert [line.rstrip() for line in uncommented.splitlines() if line.strip()] == shipped.splitlines()
+    assert 'content: " (" attr(href) ")"' in shipped  # quoted text is kept as it is
+    soup = result.html("404.html")
+    assert soup.find("style").string == shipped
+    digest = base64.b64encode(hashlib.sha256(shipped.encode("utf-8")).digest()).decode("ascii")
+    assert f"'sha256-{digest}'" in soup.find("meta", attrs={"http-equiv": "Content-Security-Policy"})["content"]

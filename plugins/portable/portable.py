@@ -15,6 +15,7 @@ from pelican.generators import Generator
 
 import sitecore
 from buildinfo import current
+from sitecore import is_main_site
 from sitecore.urls import canonical_url
 
 logger = logging.getLogger(__name__)
@@ -171,11 +172,54 @@ def feed_generated(context, feed):
 # ---------------------------------------------------------------- 404 pages
 
 
-def inline_assets(settings):
-    """The stylesheet text and its CSP hash."""
+def without_comments(css):
+    """The stylesheet as readers need it: its comments (a fifth of its
+    gzipped weight, on every first page view) and the lines they leave
+    empty removed.  Quoted strings are kept as they are, "/*" in them too."""
+    kept = []
+    position, length = 0, len(css)
+    while position < length:
+        char = css[position]
+        if char in "\"'":
+            end = position + 1
+            while end < length and css[end] != char:
+                end += 2 if css[end] == "\\" else 1
+            kept.append(css[position:end + 1])
+            position = end + 1
+        elif css.startswith("/*", position):
+            end = css.find("*/", position + 2)
+            position = length if end < 0 else end + 2
+        else:
+            kept.append(char)
+            position += 1
+    lines = (line.rstrip() for line in "".join(kept).splitlines())
+    return "\n".join(line for line in lines if line) + "\n"
+
+
+def stylesheet_text(settings):
     conf = config(settings)
     with open(os.path.join(settings["THEME"], "static", conf["stylesheet"]), encoding="utf-8") as handle:
-        css = handle.read()
+        return without_comments(handle.read())
+
+
+def write_stylesheet(pelican_obj):
+    """finalized receiver (main site): the copied stylesheet, without its comments.
+
+    Pelican's StaticGenerator copies the theme's files as they are, and it
+    runs after every other generator; this runs once every page is written.
+    """
+    settings = pelican_obj.settings
+    if not is_main_site(settings):
+        return
+    path = os.path.join(settings["OUTPUT_PATH"], settings["THEME_STATIC_DIR"], config(settings)["stylesheet"])
+    if os.path.isfile(path):
+        with open(path, "w", encoding="utf-8") as handle:
+            handle.write(stylesheet_text(settings))
+
+
+def inline_assets(settings):
+    """The stylesheet text and its CSP hash."""
+    css = stylesheet_text(settings)
     digest = base64.b64encode(hashlib.sha256(css.encode("utf-8")).digest()).decode("ascii")
     return {"css": css, "css_hash": f"'sha256-{digest}'"}
 
@@ -221,3 +265,4 @@ def register():
     signals.generator_init.connect(add_to_context)
     signals.feed_generated.connect(feed_generated)
     signals.get_generators.connect(get_generators)
+    signals.finalized.connect(write_stylesheet)
