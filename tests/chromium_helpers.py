@@ -9,7 +9,7 @@ from pathlib import Path
 
 import pytest
 
-from test_browser import CHROMIUM, CHROMIUM_ARGS, PREFIX, MirrorHandler, Watcher
+from test_browser import CHROMIUM, CHROMIUM_ARGS, PREFIX, MirrorHandler, open_page
 
 
 @pytest.fixture(scope="module")
@@ -34,13 +34,5 @@ def sub_path(published):
     httpd.server_close()
 
 
-def watched(context, allowed_prefix):
-    """A new page of `context` whose every request, failure and console error is recorded."""
-    watcher = Watcher(allowed_prefix)
-    page = context.new_page()
-    page.on("request", watcher.request)
-    page.on("requestfailed", watcher.failed)
-    page.on("response", watcher.response)
-    page.on("console", watcher.console)
-    page.on("pageerror", watcher.page_error)
-    return page, watcher
+# A new page of a browser or context whose every request, failure and console error is recorded.
+watched = open_page

@@ -33,6 +33,7 @@ from babel.messages.pofile import read_po
 from bs4 import BeautifulSoup
 from lxml import etree
 
+from chromium_helpers import chromium  # noqa: F401  (fixture)
 from conftest import FIXTURES, ROOT, bcp47, build_site, language_folders, language_of, pelicanconf
 
 ATOM = "http://www.w3.org/2005/Atom"
@@ -555,16 +556,15 @@ def test_share_image_refuses_text_the_font_cannot_draw_and_a_missing_font():
         render("Solidarity", "campaign.example", "/nonexistent/font.ttc", "en_GB")
 
 
-def test_metadata_naming_another_host_is_never_fetched_by_the_browser(multilang, tmp_path_factory):
+def test_metadata_naming_another_host_is_never_fetched_by_the_browser(multilang, chromium):
     """Every page of a build whose metadata names https://campaign.example, in Chromium:
     no request leaves the loopback copy (canonical, hreflang, og:image and the rest are never loaded)."""
     import threading
     from functools import partial
     from http.server import ThreadingHTTPServer
 
-    from test_browser import CHROMIUM, CHROMIUM_ARGS, PREFIX, MirrorHandler, open_page
+    from test_browser import PREFIX, MirrorHandler, open_page
 
-    sync_api = pytest.importorskip("playwright.sync_api", reason="pip install -r requirements-dev.txt")
     httpd = ThreadingHTTPServer(("127.0.0.1", 0), partial(MirrorHandler, root=multilang.output))
     threading.Thread(target=httpd.serve_forever, daemon=True).start()
     server = f"http://127.0.0.1:{httpd.server_address[1]}{PREFIX}"
@@ -572,15 +572,11 @@ def test_metadata_naming_another_host_is_never_fetched_by_the_browser(multilang,
     named = sum("campaign.example" in (multilang.output / p).read_text(encoding="utf-8") for p in pages)
     assert named == len(pages)
     try:
-        with sync_api.sync_playwright() as playwright:
-            browser = playwright.chromium.launch_persistent_context(
-                str(tmp_path_factory.mktemp("chromium-discovery")), executable_path=CHROMIUM, headless=True,
-                args=CHROMIUM_ARGS)
-            page, watcher = open_page(browser, server)
-            for relpath in pages:
-                watcher.page = relpath
-                assert page.goto(server + relpath, wait_until="load").status == 200, relpath
-            browser.close()
+        page, watcher = open_page(chromium, server)
+        for relpath in pages:
+            watcher.page = relpath
+            assert page.goto(server + relpath, wait_until="load").status == 200, relpath
+        page.close()
     finally:
         httpd.shutdown()
         httpd.server_close()

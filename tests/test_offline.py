@@ -23,11 +23,9 @@ from babel import Locale
 from babel.messages.pofile import read_po
 from bs4 import BeautifulSoup
 
+from chromium_helpers import chromium  # noqa: F401  (fixture)
 from conftest import PUBLISH_EPOCH, ROOT, language_folders, pelicanconf
 
-CHROMIUM = "/usr/bin/chromium"
-CHROMIUM_ARGS = ["--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run",
-                 "--disable-background-networking", "--disable-component-update", "--disable-sync"]
 SITE_NAME = "Solidarity Against Repression in China & Hong Kong"
 DESCRIPTION = ("An international campaign to unite forces for solidarity and support, and to build resistance "
                "against the Chinese Communist Party's suppression of the democratic rights of Hong Kong and "
@@ -214,19 +212,6 @@ def kiwix(published):
     finally:
         server.terminate()
         server.wait(timeout=10)
-
-
-@pytest.fixture(scope="module")
-def chromium(tmp_path_factory):
-    sync_api = pytest.importorskip("playwright.sync_api", reason="pip install -r requirements-dev.txt")
-    if not Path(CHROMIUM).exists():
-        pytest.fail(f"{CHROMIUM} is missing: install the Debian package chromium (./dev.sh test does)")
-    with sync_api.sync_playwright() as playwright:
-        context = playwright.chromium.launch_persistent_context(
-            str(tmp_path_factory.mktemp("chromium-zim")), executable_path=CHROMIUM, headless=True,
-            args=CHROMIUM_ARGS)
-        yield context
-        context.close()
 
 
 def site_links(site, pages):

@@ -52,6 +52,7 @@ UNRENDERED_SETTINGS = {"OUTPUT_PATH", "CACHE_PATH", "I18N_GETTEXT_LOCALEDIR", "W
 class _Pages:
     def __init__(self):
         self.facts = {}  # name -> repr of the value
+        self.inputs = None  # digest of code, settings and content (build_started)
         self.fingerprint = None
         self.stores = {}  # site language -> FileResults
         self.hits = 0
@@ -156,7 +157,7 @@ def _store(settings):
     lang = settings["DEFAULT_LANG"]
     if lang not in state.stores:
         if state.fingerprint is None:
-            state.fingerprint = digest(STATE.slot("pages_base", lambda: [None])[0] or "",
+            state.fingerprint = digest(state.inputs or "",
                                        *(f"{k}={v}" for k, v in sorted(state.facts.items())))
         state.stores[lang] = FileResults(f"pages-{lang}", settings, (state.fingerprint, _settings_digest(settings)),
                                          enabled=core_config(settings)["page_cache"])
@@ -166,7 +167,7 @@ def _store(settings):
 def remember_inputs(pelican_obj):
     """build_started receiver: the content and code part of the fingerprint."""
     if core_config(pelican_obj.settings)["page_cache"]:
-        STATE.slot("pages_base", lambda: [None])[0] = _fingerprint(pelican_obj.settings)
+        pages().inputs = _fingerprint(pelican_obj.settings)
 
 
 class _Kept:
@@ -203,7 +204,7 @@ class KeepingWriter(Writer):
     def _key(self, item, name, template, relative_urls):
         from .model import content_model
 
-        if not core_config(self.settings)["page_cache"] or STATE.slot("pages_base", lambda: [None])[0] is None:
+        if not core_config(self.settings)["page_cache"] or pages().inputs is None:
             return None
         model = content_model(self.settings)
         source = model.by_path.get(os.path.abspath(getattr(item, "source_path", "") or ""))
