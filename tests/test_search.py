@@ -23,7 +23,8 @@ from pathlib import Path
 import pytest
 from bs4 import BeautifulSoup
 
-from chromium_helpers import chromium, sub_path, watched  # noqa: F401  (fixtures)
+from chromium_helpers import chromium, watched  # noqa: F401  (fixture)
+from test_browser import server  # noqa: F401  (fixture: the published site under a sub-path)
 from conftest import (ROOT, bcp47, content_versions, copy_project, language_folders, language_of, metadata, pelicanconf,
                       resolve, run_invoke, search_pages as conftest_search_pages)
 
@@ -316,23 +317,23 @@ def search(page, word):
     page.wait_for_load_state("networkidle")
 
 
-def test_a_word_in_each_script_finds_pages_of_its_language(chromium, sub_path):
+def test_a_word_in_each_script_finds_pages_of_its_language(chromium, server):
     assert set(WORDS) <= set(FOLDERS)
     context = chromium.new_context()
-    page, watcher = watched(context, sub_path)
+    page, watcher = watched(context, server)
     others = [folder for folder in FOLDERS.values() if folder]
     for code, (word, piece) in WORDS.items():
         folder, slug = pieces()[piece]
         text = source_file(folder, slug, code).read_text(encoding="utf-8")
         assert word in text, (code, word)
         watcher.page = SEARCH_PAGES[code]
-        page.goto(sub_path + SEARCH_PAGES[code], wait_until="load")
+        page.goto(server + SEARCH_PAGES[code], wait_until="load")
         search(page, word)
         links = result_links(page)
-        assert sub_path + FOLDERS[code] + piece in links, (code, word, links)
+        assert server + FOLDERS[code] + piece in links, (code, word, links)
         for link in links:
-            assert link.startswith(sub_path + FOLDERS[code]), (code, link)
-            inside = link[len(sub_path):]
+            assert link.startswith(server + FOLDERS[code]), (code, link)
+            inside = link[len(server):]
             if not FOLDERS[code]:
                 assert not any(inside.startswith(other) for other in others), (code, link)
             assert posixpath.normpath(inside) == inside and (inside[len(FOLDERS[code]):] in pieces()), link
@@ -342,7 +343,7 @@ def test_a_word_in_each_script_finds_pages_of_its_language(chromium, sub_path):
     for code, other in zip(zh, reversed(zh)):
         assert WORDS[other][0] not in source_file(*pieces()[WORDS[code][1]], code).read_text(encoding="utf-8")
     # A result opens its page, in its language.
-    page.goto(sub_path + SEARCH_PAGES["zh-hant"], wait_until="load")
+    page.goto(server + SEARCH_PAGES["zh-hant"], wait_until="load")
     search(page, WORDS["zh-hant"][0])
     page.locator(".search-results a").first.click()
     page.wait_for_load_state("load")
@@ -359,12 +360,12 @@ def assert_fallback_shows(page, code):
     assert links.first.is_visible(), code
 
 
-def test_without_javascript_the_search_page_lists_every_piece(chromium, sub_path):
+def test_without_javascript_the_search_page_lists_every_piece(chromium, server):
     context = chromium.new_context(java_script_enabled=False)
-    page, watcher = watched(context, sub_path)
+    page, watcher = watched(context, server)
     for code, path in SEARCH_PAGES.items():
         watcher.page = path
-        page.goto(sub_path + path, wait_until="load")
+        page.goto(server + path, wait_until="load")
         assert_fallback_shows(page, code)
     context.close()
     assert watcher.problems == []
