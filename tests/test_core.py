@@ -410,18 +410,20 @@ def test_parallel_rendering_still_converts_each_file_at_most_twice(tmp_path):
 
 
 def test_a_failure_in_the_second_writing_process_fails_the_build(tmp_path):
-    """The child writes every other language's sub-site; its error must stop the build."""
+    """The child writes every other language's listings (and half of every
+    sub-site's item pages); its error must stop the build."""
     import shutil
 
     theme = tmp_path / "theme"
     shutil.copytree(ROOT / "theme", theme)
     child_lang = list(pelicanconf.I18N_SUBSITES)[0]
-    article = theme / "templates" / "article.html"
-    # Fails only when the page is written, only in that language's sub-site.
-    article.write_text(article.read_text(encoding="utf-8").replace(
+    index = theme / "templates" / "index.html"
+    # Fails only when the home page is written, only in that language's
+    # sub-site: a page that only its owner writes.
+    index.write_text(index.read_text(encoding="utf-8").replace(
         "{% block content %}", f'{{% block content %}}{{% if DEFAULT_LANG == "{child_lang}" %}}'
                                '{{ no_such_thing.attribute }}{% endif %}', 1), encoding="utf-8")
-    assert "no_such_thing" in article.read_text(encoding="utf-8")
+    assert "no_such_thing" in index.read_text(encoding="utf-8")
     result = build_site(tmp_path, FIXTURES / "multilang" / "content",
                         f'THEME = {str(theme)!r}\nSITECORE = {{"workers": 2}}\n')
     assert result.returncode == 1, result.log

@@ -39,6 +39,7 @@ from pelican.writers import Writer
 
 from .cache import FileResults, digest
 from .config import core_config
+from .parallel import split, writes
 from .state import STATE, is_main_site
 
 logger = logging.getLogger(__name__)
@@ -159,7 +160,10 @@ def _store(settings):
         if state.fingerprint is None:
             state.fingerprint = digest(state.inputs or "",
                                        *(f"{k}={v}" for k, v in sorted(state.facts.items())))
-        state.stores[lang] = FileResults(f"pages-{lang}", settings, (state.fingerprint, _settings_digest(settings)),
+        # Each writing process keeps the pages it wrote (the same ones in the
+        # next build: the split is by output name).
+        part = "" if split().owned is None else f"-{int(split().in_child)}"
+        state.stores[lang] = FileResults(f"pages-{lang}{part}", settings, (state.fingerprint, _settings_digest(settings)),
                                          enabled=core_config(settings)["page_cache"])
     return state.stores[lang]
 
@@ -189,17 +193,27 @@ class _Kept:
 
 
 class KeepingWriter(Writer):
-    """Pelican's Writer, writing kept item pages without rendering them."""
+    """Pelican's Writer, writing kept item pages without rendering them, and
+    only the files this process writes (``sitecore.parallel``)."""
+
+    split_items = False  # set while an item generator writes
 
     def write_file(self, name, template, context, relative_urls=False, paginated=None, template_name=None,
                    override_output=False, url=None, **kwargs):
         item = kwargs.get("article") or kwargs.get("page")
+        if not writes(self.settings, name, self.split_items and item is not None and not paginated):
+            return None
         key = self._key(item, name, template, relative_urls) if item is not None and not paginated else None
         if key is not None:
             template = _Kept(template, _store(self.settings), key)
         return super().write_file(name, template, context, relative_urls=relative_urls, paginated=paginated,
                                   template_name=template_name, override_output=override_output, url=url,
                                   **kwargs)
+
+    def write_feed(self, *args, **kwargs):
+        if not writes(self.settings, "", False):
+            return None
+        return super().write_feed(*args, **kwargs)
 
     def _key(self, item, name, template, relative_urls):
         from .model import content_model
@@ -217,7 +231,7 @@ class KeepingWriter(Writer):
 
 def writer_class(pelican_obj):
     """get_writer receiver."""
-    return KeepingWriter if core_config(pelican_obj.settings)["page_cache"] else None
+    return KeepingWriter
 
 
 def save(pelican_obj):

@@ -3,11 +3,19 @@
 i18n-subsites reads every language's sub-site, one inside the other, and
 only then writes them, one after the other; writing (templates, files) is
 about half of a build.  Once the last sub-site has read its content, the
-build forks: the child writes some languages' sub-sites and exits, the
-parent writes the others and waits for it.  Every output file is written by
-exactly one process, so the output is the same bytes as a one-process build
-(tested).  A failure in either process fails the build; the parent stops a
-child that is still running when it fails itself.
+build forks and both processes write:
+
+- the item pages (one per article or page, most of the work) of every
+  sub-site, split between them by a hash of the output name, so that the
+  two halves are about equal whatever the number of languages;
+- everything else (listings, feeds, the other generators' files) by
+  language: the child writes some languages' sub-sites, the parent the
+  others and the site-wide files, and waits for the child.
+
+Every output file is written by exactly one process, so the output is the
+same bytes as a one-process build (tested).  A failure in either process
+fails the build; the parent stops a child that is still running when it
+fails itself.
 
 Settings: ``SITECORE["workers"]``: processes that write (1: no fork; 0, the
 default: 2 where the machine has two cores or more and can fork).
@@ -19,6 +27,9 @@ import os
 import signal
 import sys
 import threading
+import zlib
+
+from pelican.generators import ArticlesGenerator, PagesGenerator
 
 from .config import core_config
 from .state import STATE, is_main_site
@@ -71,6 +82,33 @@ def _skip_output(writer):
     """generate_output of a generator whose site the other process writes."""
 
 
+# Generators whose item pages (``article=`` / ``page=`` writes) both
+# processes write, each its half; what else they write goes by language.
+ITEM_GENERATORS = (ArticlesGenerator, PagesGenerator)
+
+
+def _splitting_items(generate_output):
+    def generate_output_with_split_items(writer):
+        writer.split_items = True
+        try:
+            return generate_output(writer)
+        finally:
+            writer.split_items = False
+
+    return generate_output_with_split_items
+
+
+def writes(settings, name, item_page):
+    """Whether this process writes the output file ``name`` of the site with
+    ``settings`` (``item_page``: one item's page, written by an item generator)."""
+    state = split()
+    if state.owned is None:
+        return True
+    if item_page:
+        return zlib.crc32(name.encode("utf-8")) % 2 == int(state.in_child)
+    return settings["DEFAULT_LANG"] in state.owned
+
+
 def fork_writers(pelican_obj):
     """get_writer receiver: fork once every site has read its content."""
     state = split()
@@ -90,9 +128,11 @@ def fork_writers(pelican_obj):
         state.child = pid
         atexit.register(_stop_child, pid)
     for language, generators in state.generators.items():
-        if language not in state.owned:
-            for generator in generators:
-                # Only this instance, in this process: the other one writes it.
+        for generator in generators:
+            # Only these instances, in this process.
+            if isinstance(generator, ITEM_GENERATORS):
+                generator.generate_output = _splitting_items(generator.generate_output)
+            elif language not in state.owned:
                 generator.generate_output = _skip_output
     logger.debug("sitecore: process %s writes %s", os.getpid(), ", ".join(sorted(state.owned)))
     return None
@@ -138,4 +178,4 @@ def join_writers(pelican_obj):
         if code != 0:
             raise ParallelBuildError(
                 f"sitecore: writing the sub-sites {', '.join(sorted(set(site_languages(pelican_obj.settings)) - state.owned))} "
-                f"failed (exit status {code}; its messages are above); nothing was published")
+                f"and half of the item pages failed (exit status {code}; its messages are above); nothing was published")
