@@ -39,7 +39,7 @@ from pelican.writers import Writer
 
 from .cache import FileResults, digest
 from .config import core_config
-from .parallel import split, writes
+from .parallel import ITEM_GENERATORS, split, writes
 from .state import STATE, is_main_site
 
 logger = logging.getLogger(__name__)
@@ -58,6 +58,7 @@ class _Pages:
         self.stores = {}  # site language -> FileResults
         self.hits = 0
         self.rendered = 0
+        self.urls_fixed = False
 
 
 def pages():
@@ -174,6 +175,26 @@ def remember_inputs(pelican_obj):
         pages().inputs = _fingerprint(pelican_obj.settings)
 
 
+ITEM_LISTS = ("articles", "translations", "hidden_articles", "hidden_translations", "drafts",
+              "drafts_translations", "pages", "hidden_pages", "draft_pages", "draft_translations")
+
+
+def _fix_item_urls():
+    """Pelican formats an item's URL from its settings and metadata on every
+    access, tens of thousands of times a build in the templates.  Once every
+    sub-site is read and interlinked (writing has begun) nothing changes
+    them, so each item keeps its URL as Pelican's own override does."""
+    pages().urls_fixed = True
+    for generators in split().generators.values():
+        for generator in generators:
+            if not isinstance(generator, ITEM_GENERATORS):
+                continue
+            for name in ITEM_LISTS:
+                for item in getattr(generator, name, None) or ():
+                    if not hasattr(item, "override_url"):
+                        item.override_url = item.url
+
+
 class _Kept:
     """Stands in for a template: renders it only when the page is not kept."""
 
@@ -200,6 +221,8 @@ class KeepingWriter(Writer):
 
     def write_file(self, name, template, context, relative_urls=False, paginated=None, template_name=None,
                    override_output=False, url=None, **kwargs):
+        if not pages().urls_fixed:
+            _fix_item_urls()
         item = kwargs.get("article") or kwargs.get("page")
         if not writes(self.settings, name, self.split_items and item is not None and not paginated):
             return None
