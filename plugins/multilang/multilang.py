@@ -266,7 +266,8 @@ def skip_other_copies(settings, path):
     content model tells beforehand which version each sub-site shows.
     """
     model = content_model(settings)
-    source = model.by_path.get(os.path.abspath(path))
+    path = os.path.abspath(path)
+    source = model.by_path.get(path)
     if source is None or source.metadata.get("status", ("published", 0))[0].lower() != "published":
         return False
     key, _versions = model.piece_of(source)
@@ -275,8 +276,10 @@ def skip_other_copies(settings, path):
     lang = settings["DEFAULT_LANG"]
     if model.shown_lang(key, lang, fallback_order(settings)) == source.lang:
         return False
-    relative = os.path.relpath(os.path.abspath(path), os.path.abspath(settings["PATH"])).replace(os.sep, "/")
-    links().skipped.setdefault(lang, {})[relative] = key
+    root = os.path.join(os.path.abspath(settings["PATH"]), "")
+    # (Asked for every file of every sub-site: a prefix, not os.path.relpath.)
+    relative = path[len(root):] if path.startswith(root) else os.path.relpath(path, root)
+    links().skipped.setdefault(lang, {})[relative.replace(os.sep, "/")] = key
     return True
 
 
