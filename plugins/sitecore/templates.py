@@ -61,3 +61,7 @@ def share_compiled_templates(generator):
     if is_main_site(generator.settings):
         CACHE.directory = os.path.join(cache_path, "sitecore", "jinja") if cache_path else None
     env.bytecode_cache = CACHE
+    # A generator's environment lives for one build, in which no template
+    # changes; with auto_reload Jinja stat()s the file of every template
+    # and include on every use (about fifteen per page written).
+    env.auto_reload = False
