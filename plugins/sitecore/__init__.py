@@ -30,7 +30,7 @@ from .config import ConfigError, plugin_config  # noqa: F401
 from .model import ContentModel, Source, content_model  # noqa: F401
 from .problems import ContentError, Problem, all_problems, collect, report  # noqa: F401
 from .render import RenderError, Rendered, log_conversions, rendered, save_cache, use_shared_reader  # noqa: F401
-from .state import STATE, BuildState, build_started, is_main_site  # noqa: F401
+from .state import STATE, BuildState, build_started, is_main_site, while_rendering  # noqa: F401
 from .pages import time_fact  # noqa: F401
 from .templates import share_compiled_templates
 
@@ -51,7 +51,7 @@ def connect():
     signals.finalized.connect(log_conversions)
     signals.finalized.connect(save_cache)
     state.connect()
-    state.build_started.connect(pages.remember_inputs)
+    state.while_rendering.connect(pages.remember_inputs)
     signals.get_writer.connect(pages.writer_class)
     signals.readers_init.connect(use_shared_reader)
     signals.generator_init.connect(share_compiled_templates)

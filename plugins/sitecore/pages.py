@@ -170,7 +170,7 @@ def _store(settings):
 
 
 def remember_inputs(pelican_obj):
-    """build_started receiver: the content and code part of the fingerprint."""
+    """while_rendering receiver: the content and code part of the fingerprint."""
     if core_config(pelican_obj.settings)["page_cache"]:
         pages().inputs = _fingerprint(pelican_obj.settings)
 

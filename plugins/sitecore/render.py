@@ -237,12 +237,14 @@ def per_file_result(name, source):
     return STATE.slot("per_file", dict).get((name, source.abs_path, source.text))
 
 
-def prerender(settings, paths, processes, model=None):
+def prerender(settings, paths, processes, model=None, meanwhile=None):
     """Render every file of ``paths`` not yet rendered, on ``processes`` cores.
 
     Files in the render cache are taken from it; the rest are converted in
     forked worker processes when there are enough of them.  A file a worker
     cannot render is rendered here, so that its error is reported as usual.
+    ``meanwhile`` is called once the workers have their files (at once when
+    there are none); the renderings are collected after it returns.
     """
     import multiprocessing
 
@@ -257,6 +259,8 @@ def prerender(settings, paths, processes, model=None):
                 continue  # content_checks reports the encoding
     # Below SITECORE["parallel_from"] files, starting workers costs more than it saves.
     if processes < 2 or len(todo) < max(1, config(settings)["parallel_from"]) or not hasattr(os, "fork"):
+        if meanwhile is not None:
+            meanwhile()
         return
     jobs = [(path, key, digest, text) for path, (key, digest, text) in todo.items()]
     per_file_results = STATE.slot("per_file", dict)
@@ -264,7 +268,10 @@ def prerender(settings, paths, processes, model=None):
     _WORKER.update(settings=settings, model=model)
     try:
         with multiprocessing.get_context("fork").Pool(processes) as pool:
-            for path, result, conversions, results in pool.imap_unordered(_render_in_worker, jobs, chunksize=16):
+            found = pool.imap_unordered(_render_in_worker, jobs, chunksize=16)
+            if meanwhile is not None:
+                meanwhile()
+            for path, result, conversions, results in found:
                 if result is not None:
                     key, digest, _text = todo[path]
                     _keep(store, key, digest, Rendered(*result))

@@ -53,6 +53,14 @@ STATE = BuildState()
 # not to `initialized`, which a rebuild does not send again.
 build_started = blinker.signal("sitecore.build_started")
 
+# Sent once per build, after build_started, while worker processes render
+# the content (before any rendering when there are none): work that needs
+# the content model but neither the renderings nor anything the workers
+# compute (the page cache's fingerprint, the translation report) runs here
+# on the parent's otherwise idle time.  Configuration checks belong in
+# build_started, which comes before anything is read.
+while_rendering = blinker.signal("sitecore.while_rendering")
+
 
 def _run_started(pelican_obj):
     # The main site's generator lookup is the first thing Pelican.run() does:
@@ -71,7 +79,8 @@ def _run_started(pelican_obj):
         _collect_less()
         build_started.send(pelican_obj)
         model = content_model(settings)
-        prerender(settings, [source.abs_path for source in model.sources], workers(settings), model)
+        prerender(settings, [source.abs_path for source in model.sources], workers(settings), model,
+                  meanwhile=lambda: while_rendering.send(pelican_obj))
         validate(settings)
 
 

@@ -8,7 +8,7 @@ from pelican import signals
 from pelican.generators import Generator
 
 import sitecore
-from sitecore import STATE, build_started, content_model, is_main_site, plugin_config
+from sitecore import STATE, build_started, content_model, is_main_site, plugin_config, while_rendering
 from sitecore.model import display_path
 
 from .status import OUTDATED, by_path, report
@@ -40,9 +40,14 @@ def status():
     return STATE.slot("translation_status", Status)
 
 
+def check_settings(pelican_obj):
+    """build_started receiver."""
+    config(pelican_obj.settings)
+
+
 def start(pelican_obj):
+    """sitecore.while_rendering receiver: the report, while the workers render."""
     settings = pelican_obj.settings
-    config(settings)
     this = status()
     this.data = report(settings, content_model(settings))
     this.paths = by_path(this.data)
@@ -89,6 +94,7 @@ def get_generators(pelican_obj):
 
 def register():
     sitecore.connect()
-    build_started.connect(start)
+    build_started.connect(check_settings)
+    while_rendering.connect(start)
     signals.content_object_init.connect(mark_outdated)
     signals.get_generators.connect(get_generators)
