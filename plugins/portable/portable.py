@@ -15,7 +15,7 @@ from pelican.generators import Generator
 
 import sitecore
 from buildinfo import current
-from sitecore import is_main_site
+from sitecore import STATE, is_main_site
 from sitecore.urls import canonical_url
 
 logger = logging.getLogger(__name__)
@@ -199,7 +199,12 @@ def without_comments(css):
 def stylesheet_text(settings):
     conf = config(settings)
     with open(os.path.join(settings["THEME"], "static", conf["stylesheet"]), encoding="utf-8") as handle:
-        return without_comments(handle.read())
+        css = handle.read()
+    # Asked for by every generator of every sub-site: stripped once a build.
+    stripped = STATE.slot("portable_css", dict)
+    if css not in stripped:
+        stripped[css] = without_comments(css)
+    return stripped[css]
 
 
 def write_stylesheet(pelican_obj):
