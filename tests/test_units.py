@@ -460,3 +460,76 @@ def test_an_empty_feed_is_dated_by_the_build(fresh_state, monkeypatch, tmp_path)
     feed_generated({"SITEURL": "", "SITENAME": "Solidarity", "articles": [], "PATH": str(tmp_path)}, feed)
     assert feed.latest_post_date() == datetime.datetime(2024, 6, 1, 12, 0, tzinfo=UTC)
     assert feed.feed["id"] == stable_id({"SITENAME": "Solidarity"}, "feeds/all.atom.xml")
+
+
+# ---------------------------------------------------------------- Summary shortcut
+
+from hypothesis import given, settings as hypothesis_settings, strategies as st  # noqa: E402
+
+from sitecore.render import PLAIN_PUNCTUATION, plain_paragraph  # noqa: E402
+
+# Every ASCII character Markdown gives a meaning to, next to letters, CJK,
+# other scripts and the whitespace Markdown strips or keeps; short pieces,
+# so that constructs (a *b*, [x](y), &amp;, a<br>) come up often.
+SUMMARY_PIECES = list(" abcXYZ019.,;:?!'\"%/()-@$*_`[]<>&#\\|{}~^=+\t\n\r\x02本運動ééßǅ\u00a0\u3000\u2028—…「」™") + [
+    "a ", " a", "**", "__", "](", "&amp;", "&#1;", "<b>", "</b>", "![", "[^", "*[", "{:", "  \n", "\n\n", "1. ", "- ",
+    "http://x.org", "<http://x.org>", "a@b.c", "<a@b.c>", "---", "===", "~~~", "```", "    ", ": ",
+]
+
+
+def field_markdown():
+    """The Markdown that renders a formatted field, as the build's reader has it."""
+    from pelican.settings import read_settings
+
+    from sitecore.render import ReusingMarkdownReader
+
+    return ReusingMarkdownReader(read_settings(str(ROOT / "pelicanconf.py")))._field_md
+
+
+FIELD_MD = field_markdown()
+
+
+def markdown_of(text):
+    FIELD_MD.reset()
+    return FIELD_MD.convert(text)
+
+
+@hypothesis_settings(max_examples=1000, deadline=None)
+@given(st.lists(st.sampled_from(SUMMARY_PIECES), max_size=8).map("".join))
+def test_the_summary_shortcut_equals_markdown_whenever_it_answers(text):
+    shortcut = plain_paragraph(text)
+    if shortcut is not None:
+        assert shortcut == markdown_of(text)
+
+
+# Texts of only what the shortcut accepts: any character it lets through,
+# in any order, must mean nothing to Markdown (a *b*, a_b_, x [y](z)...).
+ACCEPTED_ALPHABET = list("abZ1 本é—…「」™") + sorted(PLAIN_PUNCTUATION)
+
+
+@hypothesis_settings(max_examples=3000, deadline=None)
+@given(st.text(alphabet=st.sampled_from(ACCEPTED_ALPHABET), max_size=12))
+def test_whatever_the_summary_shortcut_accepts_is_plain_to_markdown(text):
+    shortcut = plain_paragraph(text)
+    if shortcut is not None:
+        assert shortcut == markdown_of(text)
+
+
+@pytest.mark.parametrize("text", [
+    "Summary of piece 12.",
+    "Hong Kong: 47 democrats (2021) - jailed!",
+    "本運動聲援香港和中國被鎮壓的人。",
+    "Solidarität mit den Gefangenen — jetzt.",
+    "Libertad para los «presos» políticos, 100% ya/ahora",
+])
+def test_plain_summaries_take_the_shortcut(text):
+    assert plain_paragraph(text) == markdown_of(text)
+
+
+@pytest.mark.parametrize("text", [
+    "A *bold* claim", "Use `code`", "See [this](https://example.org)", "1. first", "- item", "# Heading",
+    "> quote", "A&amp;B", "a <b>tag</b>", "line one\nline two", "    code", "a  b", "Footnote[^1]",
+    "x | y", "trailing ", "\tTab", "«Quoted» first", "Attributes {: .x}", "An abbreviation *[HTML]: x",
+])
+def test_markdown_decides_everything_else(text):
+    assert plain_paragraph(text) is None

@@ -10,6 +10,7 @@ import datetime
 import hashlib
 import logging
 import os
+import unicodedata
 from dataclasses import dataclass
 
 import blinker
@@ -90,8 +91,11 @@ class ReusingMarkdownReader(MarkdownReader):
             name = name.lower()
             if name in formatted_fields:
                 self.conversions += 1
-                self._field_md.reset()
-                formatted = self._field_md.convert("\n".join(value))
+                text = "\n".join(value)
+                formatted = plain_paragraph(text)
+                if formatted is None:
+                    self._field_md.reset()
+                    formatted = self._field_md.convert(text)
                 output[name] = self.process_metadata(name, formatted)
             elif not DUPLICATES_DEFINITIONS_ALLOWED.get(name, True):
                 if len(value) > 1:
@@ -112,6 +116,35 @@ class ReusingMarkdownReader(MarkdownReader):
         content = self._md.convert(text)
         metadata = self._parse_metadata(self._md.Meta) if hasattr(self._md, "Meta") else {}
         return content, metadata
+
+
+# ASCII punctuation that begins no Markdown construct inside a line: no
+# emphasis, code, link, image, raw HTML, entity, escape, table cell,
+# attribute list, footnote or abbreviation marker.
+PLAIN_PUNCTUATION = frozenset(",.;:?!'\"%/()-@$")
+PLAIN_CATEGORIES = frozenset("LMNPS")  # letters, marks, numbers, punctuation, symbols
+
+
+def plain_paragraph(text):
+    """The HTML Markdown makes of ``text`` when it is one plain line of prose
+    (most Summaries), without running Markdown's whole pipeline; None when
+    Markdown must decide.
+
+    Plain means: it starts with a letter (no list, heading, quote or code
+    block can start), holds no line break, tab, control character, double
+    space or other whitespace than the space, and no ASCII punctuation
+    outside PLAIN_PUNCTUATION.  Markdown then makes one paragraph of the
+    text as it is (tests compare the two over generated texts).
+    """
+    if not text or len(text) > 2000 or not text[0].isalpha() or text[-1] == " " or "  " in text:
+        return None
+    for char in text:
+        if char.isascii():
+            if not (char.isalnum() or char == " " or char in PLAIN_PUNCTUATION):
+                return None
+        elif unicodedata.category(char)[0] not in PLAIN_CATEGORIES:
+            return None
+    return f"<p>{text}</p>"
 
 
 def decode(raw, path):
