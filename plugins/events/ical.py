@@ -6,7 +6,6 @@ order, so that one commit and one SOURCE_DATE_EPOCH give the same bytes.
 
 import datetime
 
-from icalendar import Calendar, Event, Timezone
 
 ICS_STATUS = {
     "scheduled": "CONFIRMED",
@@ -24,6 +23,8 @@ def uid(event, domain):
 
 def vevent(item, stamp, conf, absolute_url):
     """One VEVENT for `item`, a view (see plugin.EventView)."""
+    from icalendar import Event
+
     event = item.data
     component = Event()
     component.add("uid", uid(event, conf["uid_domain"]))
@@ -45,6 +46,10 @@ def vevent(item, stamp, conf, absolute_url):
 
 def calendar(items, stamp, conf, name, url_of):
     """A VCALENDAR with every item's VEVENT and one VTIMEZONE per zone used."""
+    # (Imported when a calendar is written, by the process that writes it,
+    # not at the start of every build.)
+    from icalendar import Calendar, Timezone
+
     cal = Calendar()
     cal.add("prodid", PRODID)
     cal.add("version", "2.0")

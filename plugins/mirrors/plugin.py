@@ -5,7 +5,6 @@ import logging
 import os
 from urllib.parse import urlsplit
 
-import segno
 from pelican import signals
 from pelican.generators import Generator
 
@@ -66,6 +65,8 @@ def display_path(settings, path):
 def qr_svg(url, scale):
     """An inline SVG QR code of `url` (no XML declaration, no inline style)."""
     # A white quiet zone (border 4) keeps it scannable on a dark background.
+    import segno  # (when a QR code is drawn, not at the start of every build)
+
     return segno.make(url, error="m", micro=False).svg_inline(scale=scale, border=4, dark="#000", light="#fff",
                                                               svgclass="qr", lineclass=None, title=url, omitsize=True)
 
