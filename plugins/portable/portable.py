@@ -1,6 +1,7 @@
 """Relative Atom feeds, and self-contained 404 pages in every folder."""
 
 import base64
+import functools
 import hashlib
 import logging
 import os
@@ -15,7 +16,7 @@ from pelican.generators import Generator
 
 import sitecore
 from buildinfo import current
-from sitecore import STATE, is_main_site
+from sitecore import is_main_site
 from sitecore.urls import canonical_url
 
 logger = logging.getLogger(__name__)
@@ -200,11 +201,13 @@ def stylesheet_text(settings):
     conf = config(settings)
     with open(os.path.join(settings["THEME"], "static", conf["stylesheet"]), encoding="utf-8") as handle:
         css = handle.read()
-    # Asked for by every generator of every sub-site: stripped once a build.
-    stripped = STATE.slot("portable_css", dict)
-    if css not in stripped:
-        stripped[css] = without_comments(css)
-    return stripped[css]
+    # Asked for by every generator of every sub-site: stripped once per text.
+    return _stripped(css)
+
+
+@functools.lru_cache(maxsize=4)
+def _stripped(css):
+    return without_comments(css)
 
 
 def write_stylesheet(pelican_obj):
