@@ -1,5 +1,6 @@
 """Shared helpers: build a fixture site with the real Pelican, read its HTML."""
 
+import fcntl
 import os
 import posixpath
 import shutil
@@ -17,6 +18,24 @@ FIXTURES = Path(__file__).resolve().parent / "fixtures"
 
 sys.path.insert(0, str(ROOT))
 import pelicanconf  # noqa: E402  (the project's settings: the one language table)
+
+
+# ------------------------------------------------------------ running in parallel
+
+# pytest.ini runs the suite on two pytest-xdist workers with `--dist loadfile`:
+# each test module is one unit of work (so its module fixtures are built once),
+# handed to whichever worker is free, in collection order (the order below;
+# `--no-loadscope-reorder`).  The longest modules go first, so that they
+# overlap the many short ones instead of ending the run alone.
+LONGEST_FIRST = ["test_lighthouse.py", "test_allowlist.py", "test_browser.py", "test_core.py",
+                 "test_editor_tasks.py", "test_discovery.py", "test_search.py", "test_offline.py",
+                 "test_deploy.py", "test_printed.py", "test_events.py", "test_check_mirrors.py",
+                 "test_readers.py", "test_editor_properties.py", "test_language_first.py", "test_print.py"]
+
+
+def pytest_collection_modifyitems(config, items):
+    rank = {name: place for place, name in enumerate(LONGEST_FIRST)}
+    items.sort(key=lambda item: rank.get(item.path.name, len(rank)))  # stable: modules keep their order
 
 
 # ------------------------------------------------------------ language table
@@ -151,12 +170,42 @@ def build_site(tmp_path, content, settings=None, fatal=True, base="pelicanconf.p
     return Build(result.returncode, result.stdout + result.stderr, output)
 
 
+def built_once(tmp_path_factory, name, make):
+    """A folder that `make(folder)` fills once per test run, shared by the xdist workers.
+
+    Under pytest-xdist every worker has its own session, so a session fixture
+    would build its site once per worker.  The workers' temporary folders share
+    a parent for the run: the first worker that asks builds there under a file
+    lock, the others wait for it and read the same folder.  Without xdist the
+    folder is the session's own.  A failed `make` leaves no "done" mark: the
+    next worker tries again (and reports the same failure).
+    """
+    if os.environ.get("PYTEST_XDIST_WORKER") is None:
+        folder = tmp_path_factory.mktemp(name)
+        make(folder)
+        return folder
+    shared = tmp_path_factory.getbasetemp().parent
+    folder, done = shared / name, shared / f"{name}.done"
+    with open(shared / f"{name}.lock", "w") as lock:
+        fcntl.flock(lock, fcntl.LOCK_EX)  # released when the file closes
+        if not done.exists():
+            shutil.rmtree(folder, ignore_errors=True)  # what a failed attempt left
+            folder.mkdir()
+            make(folder)
+            done.touch()
+    return folder
+
+
 @pytest.fixture(scope="session")
 def real_site(tmp_path_factory):
-    """The campaign's real content, built once per test session (read-only for tests)."""
-    result = build_site(tmp_path_factory.mktemp("real"), ROOT / "content")
-    assert result.returncode == 0, result.log
-    return result
+    """The campaign's real content, built once per test run (read-only for tests)."""
+    def make(folder):
+        result = build_site(folder, ROOT / "content")
+        assert result.returncode == 0, result.log
+        (folder / "build.log").write_text(result.log, encoding="utf-8")
+
+    folder = built_once(tmp_path_factory, "real", make)
+    return Build(0, (folder / "build.log").read_text(encoding="utf-8"), folder / "output")
 
 
 @pytest.fixture
@@ -239,22 +288,29 @@ def publish_copy(dest, env, reverse=False):
     return project / "output"
 
 
+def published_once(tmp_path_factory, name, project, env, reverse=False):
+    """The output folder of the real site published once per test run from `project` (a path
+    under the run's folder `name`)."""
+    folder = built_once(tmp_path_factory, name, lambda base: publish_copy(base / project, env, reverse=reverse))
+    return folder / project / "output"
+
+
 @pytest.fixture(scope="session")
-def published_pair(tmp_path_factory):
+def published_pair(published, tmp_path_factory):
     """The real site published twice, from two folders, in different TZ/LANG/hash seeds."""
-    base = tmp_path_factory.mktemp("published")
-    first = publish_copy(base / "one" / "project", {"TZ": "Pacific/Auckland", "LANG": "de_DE.UTF-8",
-                                                    "LC_ALL": "de_DE.UTF-8", "PYTHONHASHSEED": "1"})
-    second = publish_copy(base / "two" / "deeper" / "elsewhere", {"TZ": "America/Los_Angeles", "LANG": "C",
-                                                                  "LC_ALL": "C", "PYTHONHASHSEED": "2"},
-                          reverse=True)
-    return first, second
+    second = published_once(tmp_path_factory, "published-two", Path("deeper") / "elsewhere",
+                            {"TZ": "America/Los_Angeles", "LANG": "C", "LC_ALL": "C", "PYTHONHASHSEED": "2"},
+                            reverse=True)
+    return published, second
 
 
 @pytest.fixture(scope="session")
-def published(published_pair):
-    """Output folder of the real site built by `invoke publish` (do not modify it)."""
-    return published_pair[0]
+def published(tmp_path_factory):
+    """Output folder of the real site built by `invoke publish` (do not modify it): the first
+    of `published_pair`."""
+    return published_once(tmp_path_factory, "published-one", Path("project"),
+                          {"TZ": "Pacific/Auckland", "LANG": "de_DE.UTF-8", "LC_ALL": "de_DE.UTF-8",
+                           "PYTHONHASHSEED": "1"})
 
 
 def assert_no_dangling_links(site):
