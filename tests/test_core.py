@@ -150,18 +150,24 @@ def shuffled_plugins(seed):
     return plugins
 
 
+PLUGIN_ORDER_ENV = {"SOURCE_DATE_EPOCH": "1700000000", "BUILD_COMMIT": "core-test"}
+
+
+@pytest.fixture(scope="module")
+def plugins_in_their_order(tmp_path_factory):
+    """The real content built with PLUGINS in pelicanconf's order: what every other order must give."""
+    reference = build_site(tmp_path_factory.mktemp("reference"), ROOT / "content", env=PLUGIN_ORDER_ENV)
+    assert reference.returncode == 0, reference.log
+    return reference
+
+
 @pytest.mark.parametrize("order", ["reversed", "seed-1", "seed-2"])
-def test_plugins_load_in_any_order(tmp_path, order):
+def test_plugins_load_in_any_order(tmp_path, order, plugins_in_their_order):
     plugins = list(reversed(pelicanconf.PLUGINS)) if order == "reversed" else shuffled_plugins(int(order[-1]))
     assert plugins != list(pelicanconf.PLUGINS)
-    result = build_site(tmp_path, ROOT / "content", f"PLUGINS = {plugins!r}\n",
-                        env={"SOURCE_DATE_EPOCH": "1700000000", "BUILD_COMMIT": "core-test"})
+    result = build_site(tmp_path, ROOT / "content", f"PLUGINS = {plugins!r}\n", env=PLUGIN_ORDER_ENV)
     assert result.returncode == 0, result.log
-    (tmp_path / "reference").mkdir()
-    reference = build_site(tmp_path / "reference", ROOT / "content",
-                           env={"SOURCE_DATE_EPOCH": "1700000000", "BUILD_COMMIT": "core-test"})
-    assert reference.returncode == 0, reference.log
-    compared = filecmp.dircmp(result.output, reference.output)
+    compared = filecmp.dircmp(result.output, plugins_in_their_order.output)
     assert_same_tree(compared)
 
 
@@ -323,8 +329,14 @@ EDITS = {
 }
 
 
+@pytest.fixture(scope="module")
+def unchanged_multilang(tmp_path_factory):
+    """The multilang fixture built as it is, cold."""
+    return build_into(tmp_path_factory.mktemp("unchanged"), "unchanged", FIXTURES / "multilang" / "content")
+
+
 @pytest.mark.parametrize("edit", sorted(EDITS))
-def test_rebuild_after_an_edit_equals_a_cold_build(tmp_path, edit):
+def test_rebuild_after_an_edit_equals_a_cold_build(tmp_path, edit, unchanged_multilang):
     import shutil
 
     content = tmp_path / "content"
@@ -336,8 +348,7 @@ def test_rebuild_after_an_edit_equals_a_cold_build(tmp_path, edit):
     warm = build_into(tmp_path, "warm", content, cache=cache)
     cold = build_into(tmp_path, "cold", content)
     assert_same_tree(filecmp.dircmp(warm.output, cold.output))
-    first = build_into(tmp_path, "unchanged", FIXTURES / "multilang" / "content")
-    assert not same_tree(first.output, cold.output), "the edit must show in the output"
+    assert not same_tree(unchanged_multilang.output, cold.output), "the edit must show in the output"
 
 
 def same_tree(left, right):
