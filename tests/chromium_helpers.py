@@ -7,15 +7,16 @@ from pathlib import Path
 
 import pytest
 
+from conftest import browser_running
 from test_browser import CHROMIUM, CHROMIUM_ARGS, open_page
 
 
 @pytest.fixture(scope="module")
-def chromium():
+def chromium(tmp_path_factory):
     sync_api = pytest.importorskip("playwright.sync_api", reason="pip install -r requirements-dev.txt")
     if not Path(CHROMIUM).exists():
         pytest.fail(f"{CHROMIUM} is missing: install the Debian package chromium (./dev.sh test does)")
-    with sync_api.sync_playwright() as playwright:
+    with browser_running(tmp_path_factory), sync_api.sync_playwright() as playwright:
         browser = playwright.chromium.launch(executable_path=CHROMIUM, headless=True, args=CHROMIUM_ARGS)
         yield browser
         browser.close()

@@ -1,5 +1,6 @@
 """Shared helpers: build a fixture site with the real Pelican, read its HTML."""
 
+import contextlib
 import fcntl
 import os
 import posixpath
@@ -26,9 +27,11 @@ import pelicanconf  # noqa: E402  (the project's settings: the one language tabl
 # each test module is one unit of work (so its module fixtures are built once),
 # handed to whichever worker is free, in collection order (the order below;
 # `--no-loadscope-reorder`).  The longest modules go first, so that they
-# overlap the many short ones instead of ending the run alone.
-LONGEST_FIRST = ["test_lighthouse.py", "test_allowlist.py", "test_browser.py", "test_core.py",
-                 "test_editor_tasks.py", "test_discovery.py", "test_search.py", "test_offline.py",
+# overlap the many short ones instead of ending the run alone.  Lighthouse
+# opens no other browser while it audits (`only_browser`): the two modules
+# after it open none, so the other worker is busy meanwhile.
+LONGEST_FIRST = ["test_lighthouse.py", "test_core.py", "test_editor_tasks.py", "test_allowlist.py",
+                 "test_browser.py", "test_discovery.py", "test_search.py", "test_offline.py",
                  "test_deploy.py", "test_printed.py", "test_events.py", "test_check_mirrors.py",
                  "test_readers.py", "test_editor_properties.py", "test_language_first.py", "test_print.py"]
 
@@ -184,16 +187,41 @@ def built_once(tmp_path_factory, name, make):
         folder = tmp_path_factory.mktemp(name)
         make(folder)
         return folder
-    shared = tmp_path_factory.getbasetemp().parent
+    shared = run_folder(tmp_path_factory)
     folder, done = shared / name, shared / f"{name}.done"
-    with open(shared / f"{name}.lock", "w") as lock:
-        fcntl.flock(lock, fcntl.LOCK_EX)  # released when the file closes
+    with run_lock(tmp_path_factory, name, fcntl.LOCK_EX):
         if not done.exists():
             shutil.rmtree(folder, ignore_errors=True)  # what a failed attempt left
             folder.mkdir()
             make(folder)
             done.touch()
     return folder
+
+
+def run_folder(tmp_path_factory):
+    """The temporary folder of the whole test run: shared by the xdist workers."""
+    basetemp = tmp_path_factory.getbasetemp()
+    return basetemp.parent if os.environ.get("PYTEST_XDIST_WORKER") else basetemp
+
+
+@contextlib.contextmanager
+def run_lock(tmp_path_factory, name, mode):
+    """A lock of the whole run (fcntl.LOCK_EX or LOCK_SH), held for the `with` block."""
+    with open(run_folder(tmp_path_factory) / f"{name}.lock", "a") as lock:
+        fcntl.flock(lock, mode)  # released when the file closes
+        yield
+
+
+def browser_running(tmp_path_factory):
+    """Held while a test's Chromium runs: Lighthouse waits for every one to close."""
+    return run_lock(tmp_path_factory, "browsers", fcntl.LOCK_SH)
+
+
+def only_browser(tmp_path_factory):
+    """Held while Lighthouse audits: the other worker's browsers wait to start.  A browser
+    beside the audited one took its CPU (Chromium runs its browser process at a higher
+    priority than the page's) and showed as the page's blocking time."""
+    return run_lock(tmp_path_factory, "browsers", fcntl.LOCK_EX)
 
 
 @pytest.fixture(scope="session")

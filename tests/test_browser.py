@@ -26,8 +26,8 @@ from babel.dates import format_date
 from babel.messages.pofile import read_po
 from bs4 import BeautifulSoup
 
-from conftest import (FIXTURES, ROOT, bcp47, build_site, content_versions, language_folders, metadata, pelicanconf,
-                      run_invoke, search_pages)
+from conftest import (FIXTURES, ROOT, bcp47, browser_running, build_site, content_versions, language_folders, metadata,
+                      pelicanconf, run_invoke, search_pages)
 
 CHROMIUM = "/usr/bin/chromium"
 CHROMIUM_ARGS = ["--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run",
@@ -154,7 +154,7 @@ def browser(tmp_path_factory):
     sync_api = pytest.importorskip("playwright.sync_api", reason="pip install -r requirements-dev.txt")
     if not Path(CHROMIUM).exists():
         pytest.fail(f"{CHROMIUM} is missing: install the Debian package chromium (./dev.sh test does)")
-    with sync_api.sync_playwright() as playwright:
+    with browser_running(tmp_path_factory), sync_api.sync_playwright() as playwright:
         context = playwright.chromium.launch_persistent_context(
             str(tmp_path_factory.mktemp("chromium-profile")), executable_path=CHROMIUM, headless=True,
             args=CHROMIUM_ARGS)

@@ -17,24 +17,13 @@ from pathlib import Path
 
 import pytest
 
-from conftest import ROOT, language_folders
+from conftest import ROOT, language_folders, only_browser
 
 TOOL = ROOT / "tools" / "lighthouse"
 CHROMIUM = "/usr/bin/chromium"
 CATEGORIES = ("performance", "accessibility", "best-practices", "seo")
 PAGES = ["index.html", "statements/campaign-launch.html", "events/launch-meeting.html", "statements/index.html"]
 LANGUAGES = ["en", "zh-hant"]
-
-
-def ahead_of_the_other_tests():
-    """Lighthouse times the pages in Chrome: blocking time, paints.  The suite runs
-    on two workers (pytest.ini), and the other one's builds and browsers must not
-    take the CPU from the audited page: where the system allows it (as root, as on
-    CI), Lighthouse and its Chrome run ahead of them."""
-    try:
-        os.nice(-5)
-    except PermissionError:
-        pass
 
 
 @pytest.fixture(scope="module")
@@ -50,9 +39,11 @@ def report(canonical_site, tmp_path_factory):
         assert (site.output / url[len(base) + 1:]).is_file(), url
     out = tmp_path_factory.mktemp("lighthouse") / "report.json"
     env = {**os.environ, "CHROME_PATH": CHROMIUM}
-    result = subprocess.run([shutil.which("node") or "node", str(TOOL / "audit.mjs"), str(out), *urls],
-                            cwd=TOOL, env=env, capture_output=True, text=True, timeout=600,
-                            preexec_fn=ahead_of_the_other_tests)
+    # Lighthouse times the pages (blocking time, paints): no other browser of the
+    # suite may run meanwhile (tests/conftest.py, `only_browser`).
+    with only_browser(tmp_path_factory):
+        result = subprocess.run([shutil.which("node") or "node", str(TOOL / "audit.mjs"), str(out), *urls],
+                                cwd=TOOL, env=env, capture_output=True, text=True, timeout=600)
     assert result.returncode == 0, result.stdout + result.stderr
     data = json.loads(out.read_text(encoding="utf-8"))
     assert sorted(data) == sorted(urls)
