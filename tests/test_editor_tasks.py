@@ -31,10 +31,21 @@ def snapshot(folder):
 BROKEN = "Title: Broken\nSlug: broken\nLang: en\nDate: 2024-06-04\n\n<script>alert(1)</script>\n"
 
 
-def test_failed_build_leaves_output_byte_identical(tmp_path):
-    project = make_project(tmp_path)
+@pytest.fixture(scope="module")
+def built_project(tmp_path_factory):
+    """A copy of the project after one `invoke build`, to be copied again by tests that start there."""
+    project = make_project(tmp_path_factory.mktemp("built"))
     first = invoke(project, "build")
     assert first.returncode == 0, first.stdout + first.stderr
+    return project
+
+
+def copy_of(project, tmp_path):
+    return Path(shutil.copytree(project, tmp_path / "project", symlinks=True))
+
+
+def test_failed_build_leaves_output_byte_identical(tmp_path, built_project):
+    project = copy_of(built_project, tmp_path)
     before = snapshot(project / "output")
     assert "index.html" in before and "de/statements/alpha.html" in before
     (project / "content" / "statements" / "broken.en.md").write_text(BROKEN, encoding="utf-8")
@@ -49,9 +60,9 @@ def test_failed_build_leaves_output_byte_identical(tmp_path):
     assert sorted(p.name for p in project.iterdir() if p.name.startswith(".output")) == []
 
 
-def test_successful_build_replaces_output(tmp_path):
-    project = make_project(tmp_path)
-    assert invoke(project, "build").returncode == 0
+def test_successful_build_replaces_output(tmp_path, built_project):
+    project = copy_of(built_project, tmp_path)
+    assert (project / "output" / "index.html").is_file()
     stale = project / "output" / "stale.html"
     stale.write_text("old", encoding="utf-8")
     assert invoke(project, "build").returncode == 0
