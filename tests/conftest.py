@@ -28,12 +28,12 @@ import pelicanconf  # noqa: E402  (the project's settings: the one language tabl
 # handed to whichever worker is free, in collection order (the order below;
 # `--no-loadscope-reorder`).  The longest modules go first, so that they
 # overlap the many short ones instead of ending the run alone.  Lighthouse
-# opens no other browser while it audits (`only_browser`): the two modules
-# after it open none, so the other worker is busy meanwhile.
-LONGEST_FIRST = ["test_lighthouse.py", "test_core.py", "test_editor_tasks.py", "test_allowlist.py",
-                 "test_browser.py", "test_discovery.py", "test_search.py", "test_offline.py",
-                 "test_deploy.py", "test_printed.py", "test_events.py", "test_check_mirrors.py",
-                 "test_readers.py", "test_editor_properties.py", "test_language_first.py", "test_print.py"]
+# opens no other browser while it audits (`only_browser`): the four modules
+# after it open none, so the other workers are busy meanwhile.
+LONGEST_FIRST = ["test_lighthouse.py", "test_core.py", "test_editor_tasks.py", "test_readers.py", "test_printed.py",
+                 "test_allowlist.py", "test_browser.py", "test_discovery.py", "test_search.py", "test_offline.py",
+                 "test_deploy.py", "test_events.py", "test_check_mirrors.py", "test_editor_properties.py",
+                 "test_language_first.py", "test_print.py"]
 
 
 def pytest_collection_modifyitems(config, items):
