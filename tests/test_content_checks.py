@@ -43,3 +43,25 @@ def test_uppercase_lang_gets_a_hint(build, tmp_path):
     result = build(tmp_path / "content")
     assert result.returncode == 1
     assert "unknown Lang 'DE' (codes are lowercase: 'de')" in result.log
+
+
+def test_a_field_given_twice_is_a_message_not_a_traceback(build, tmp_path):
+    """Markdown reads an indented line under a field, or the field written
+    again, as a second value; Pelican warned about it, which `--fatal`
+    turned into a traceback."""
+    content = tmp_path / "content" / "statements"
+    content.mkdir(parents=True)
+    (content / "my statement.en.md").write_text(
+        "Title: A\nSlug: \n    continued value\nLang: en\nDate: 2024-01-01\n\nText.\n", encoding="utf-8")
+    (content / "b.en.md").write_text(
+        "Title: B\nSlug: b\nLang: en\nDate: 2024-01-01\nDate: 2024-01-02\n\nText.\n", encoding="utf-8")
+    (content / "c.en.md").write_text(
+        "Title: C\nSlug: c\nLang: en\nDate: 2024-01-01\nSummary: One line\n    and the next.\n\nText.\n",
+        encoding="utf-8")
+    result = build(tmp_path / "content")
+    assert result.returncode == 1, result.log
+    assert "Traceback" not in result.log
+    assert ("content/statements/my statement.en.md:3: Slug has a second value here (the field written again, "
+            "or a line indented under it); Slug takes one value: write it once, on one line") in result.log
+    assert "content/statements/b.en.md:5: Date has a second value here" in result.log
+    assert "content/statements/c.en.md" not in result.log  # a Summary may take several lines

@@ -5,9 +5,11 @@ import logging
 import os
 import re
 
+from pelican.readers import DUPLICATES_DEFINITIONS_ALLOWED
 from pelican.utils import get_date
 
 from sitecore.model import (
+    CONTINUATION_RE,
     META_RE,
     MARKDOWN_EXTENSIONS,
     ContentModel,
@@ -54,6 +56,30 @@ INDICATORS = ("filename", "static", "attach")
 HASH_RE = re.compile(r"^[0-9a-f]{10}$")
 STATUS_VALUES = {"article": ("published", "draft", "hidden"), "page": ("published", "draft", "hidden")}
 SLUG_RE = re.compile(r"^[a-z0-9]+(?:-[a-z0-9]+)*$")
+
+
+def check_single_values(source, settings):
+    """A field Pelican takes one value of (Slug, Date, Status...) is given once,
+    on one line: Markdown reads an indented next line, or the field written
+    again, as a second value, and Pelican would keep only the first."""
+    counts = {}
+    key = None
+    for number, line in lines_of_metadata(source):
+        match = META_RE.match(line)
+        if match:
+            key = match["key"].lower()
+        elif not (key and CONTINUATION_RE.match(line)):
+            continue
+        counts[key] = counts.get(key, 0) + 1
+        if counts[key] == 2 and not DUPLICATES_DEFINITIONS_ALLOWED.get(key, True):
+            name = key.capitalize()
+            yield number, (f"{name} has a second value here (the field written again, or a line indented "
+                           f"under it); {name} takes one value: write it once, on one line")
+
+
+def lines_of_metadata(source):
+    """(line number, text) of the metadata block (its `---` lines match no field)."""
+    return list(enumerate(source.text.splitlines()[:source.body_start - 1], 1))
 
 
 def check_title(source, settings):
@@ -426,7 +452,7 @@ def site_link_problems(source, link, settings):
                    "(letters, digits, - _ . and /)")
 
 
-RULES = [check_title, check_lang, check_slug, check_date, check_fields, check_other_dates, check_status, check_template,
+RULES = [check_single_values, check_title, check_lang, check_slug, check_date, check_fields, check_other_dates, check_status, check_template,
          check_translation_of, check_internal_links, check_link_schemes, check_images, check_raw_html,
          check_bidi_controls, check_limits, check_rendered_html]
 

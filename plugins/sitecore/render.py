@@ -98,8 +98,8 @@ class ReusingMarkdownReader(MarkdownReader):
                     formatted = self._field_md.convert(text)
                 output[name] = self.process_metadata(name, formatted)
             elif not DUPLICATES_DEFINITIONS_ALLOWED.get(name, True):
-                if len(value) > 1:
-                    logger.warning("Duplicate definition of `%s` for %s. Using first one.", name, self._source_path)
+                # (A second value is content_checks' to report, at its line:
+                # Pelican's warning here ended a build with --fatal in a traceback.)
                 output[name] = self.process_metadata(name, value[0])
             elif len(value) > 1:
                 output[name] = self.process_metadata(name, value)
